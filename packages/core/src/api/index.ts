@@ -1,0 +1,4 @@
+export * from './apply.js';
+export * from './auth.js';
+export * from './catalog.js';
+export * from './common.js';

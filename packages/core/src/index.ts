@@ -1,0 +1,3 @@
+export * from './auth/policy.js';
+export * from './catalog/entity-ref.js';
+export * from './errors.js';

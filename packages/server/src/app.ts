@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Problem } from '@headroom/core/api/common';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { ServerConfig } from './config.js';
+import { type Db, migrateToLatest, openDatabase } from './db/index.js';
+import type { Database } from './db/schema.js';
+import { registerAuth } from './http/auth.js';
+import { registerMetrics } from './http/metrics.js';
+import { registerProblemHandlers } from './http/problem.js';
+import { applyRoutes } from './modules/apply/routes.js';
+import { auditRoutes } from './modules/audit/routes.js';
+import { authRoutes } from './modules/auth/routes.js';
+import { type BootstrapResult, bootstrapAdmin } from './modules/auth/service.js';
+import { catalogRoutes } from './modules/catalog/routes.js';
+import { healthRoutes } from './modules/health/routes.js';
+
+/** What every route plugin receives. */
+export interface AppDeps {
+  db: Kysely<Database>;
+  config: ServerConfig;
+}
+
+export interface BuildOptions {
+  config: ServerConfig;
+  /** An open database; opened from config.databaseUrl when absent (and closed with the app). */
+  database?: Db;
+  /** false silences logs (tests); otherwise JSON logs at config.logLevel. */
+  logger?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    headroom: { database: Db; bootstrap: BootstrapResult };
+  }
+}
+
+export const API_PREFIX = '/api/v1';
+
+/** Builds the whole server without listening: migrations run, the first admin exists. */
+export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const database = options.database ?? openDatabase(config.databaseUrl);
+  await migrateToLatest(database.db);
+  const bootstrap = await bootstrapAdmin(database.db, config.adminToken);
+
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: config.logLevel },
+    bodyLimit: config.bodyLimitBytes,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    ajv: {
+      customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('headroom', { database, bootstrap });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  if (!options.database) app.addHook('onClose', async () => database.close());
+
+  app.addSchema(Problem);
+  registerProblemHandlers(app);
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Headroom API',
+        version: '1.0.0',
+        description: 'Reliability, run as a product. Errors are RFC 9457 problem+json with a stable `code`.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API token (`headroom tokens create`)' },
+          session: { type: 'apiKey', in: 'cookie', name: 'headroom_session' },
+        },
+      },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  registerMetrics(app);
+  registerAuth(app, database.db);
+
+  const deps: AppDeps = { db: database.db, config };
+  await app.register(healthRoutes, deps);
+  await app.register(
+    async (api) => {
+      api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
+        app.swagger(),
+      );
+      await api.register(authRoutes, deps);
+      await api.register(catalogRoutes, deps);
+      await api.register(applyRoutes, deps);
+      await api.register(auditRoutes, deps);
+    },
+    { prefix: API_PREFIX },
+  );
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,42 @@
+import { buildApp } from './app.js';
+import type { ServerConfig } from './config.js';
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts Headroom, prints the URL and how to log in, and shuts down cleanly on SIGINT/SIGTERM. */
+export async function startServer(
+  config: ServerConfig,
+  print: (line: string) => void = console.log,
+): Promise<RunningServer> {
+  const app = await buildApp({ config });
+  const address = await app.listen({ host: config.host, port: config.port });
+  const url = address.replace('[::1]', 'localhost');
+  const { bootstrap, database } = app.headroom;
+  print(`Headroom is serving on ${url}  (database: ${database.dialect} ${database.location})`);
+  if (bootstrap.generatedToken) {
+    print('First start: created user "admin". Its API token, shown only this once:');
+    print(`  ${bootstrap.generatedToken}`);
+    print(`Use it with: export HEADROOM_TOKEN=${bootstrap.generatedToken}  (or headroom --token …)`);
+  } else if (bootstrap.created) {
+    print('First start: created user "admin" with the token from HEADROOM_ADMIN_TOKEN.');
+  } else {
+    print(
+      'Log in with an API token (HEADROOM_TOKEN) or a user password; `headroom tokens create` makes tokens.',
+    );
+  }
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= app.close().then(() => undefined);
+    return closing;
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      app.log.info({ signal }, 'shutting down');
+      void close().then(() => process.exit(0));
+    });
+  }
+  return { url, close };
+}
