@@ -1,3 +1,4 @@
 export * from './auth/policy.js';
 export * from './catalog/entity-ref.js';
+export * from './config/index.js';
 export * from './errors.js';

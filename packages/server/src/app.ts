@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -10,7 +9,9 @@ import { type Db, migrateToLatest, openDatabase } from './db/index.js';
 import type { Database } from './db/schema.js';
 import { registerAuth } from './http/auth.js';
 import { registerMetrics } from './http/metrics.js';
-import { registerProblemHandlers } from './http/problem.js';
+import { frameworkErrorProblem, registerProblemHandlers } from './http/problem.js';
+import { requestIdFrom } from './http/request-id.js';
+import { validatorFactory } from './http/validation.js';
 import { applyRoutes } from './modules/apply/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { authRoutes } from './modules/auth/routes.js';
@@ -50,12 +51,19 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const app = Fastify({
     logger: options.logger === false ? false : { level: config.logLevel },
     bodyLimit: config.bodyLimitBytes,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // A full ref of the longest names, `component:<63>/<63>` URL-encoded, is about 150 characters.
+    routerOptions: { maxParamLength: 512 },
+    requestIdHeader: false,
+    genReqId: requestIdFrom,
+    frameworkErrors: frameworkErrorProblem,
     ajv: {
       customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true },
     },
+    // Coercion only for text parts (query, params, headers); JSON bodies are validated as sent.
+    schemaController: { compilersFactory: { buildValidator: validatorFactory() } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // The API speaks JSON only: a text/plain body is 415, not a string that fails validation.
+  app.removeContentTypeParser('text/plain');
 
   app.decorate('headroom', { database, bootstrap });
   app.addHook('onSend', async (request, reply) => {

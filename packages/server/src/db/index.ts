@@ -74,3 +74,24 @@ export function withTransaction<T>(
 ): Promise<T> {
   return db.isTransaction ? fn(db) : db.transaction().execute(fn);
 }
+
+/** A write broke a unique constraint: another request created the same thing first. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  // PostgreSQL's unique_violation; better-sqlite3's extended result codes.
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/**
+ * Runs a create whose "already exists" check happened before its transaction; when a concurrent
+ * request wins the race the database's unique constraint decides, and the loser gets `conflict()`
+ * (the same 409 the check gives) instead of a 500.
+ */
+export async function unlessDuplicate<T>(write: Promise<T>, conflict: () => Error): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict();
+    throw error;
+  }
+}

@@ -29,7 +29,9 @@ export function registerAuth(app: FastifyInstance, db: Kysely<Database>): void {
   app.decorateRequest('authVia', null);
   app.decorateRequest('csrfToken', null);
 
-  app.addHook('preHandler', async (request: FastifyRequest) => {
+  // onRequest, before the body is parsed and validated: an unauthenticated caller gets 401 and
+  // learns nothing about a route's schema, and no body is read for a request that will be refused.
+  app.addHook('onRequest', async (request: FastifyRequest) => {
     if (request.routeOptions.config?.public) return;
     if (!request.url.startsWith('/api/')) return;
     const header = request.headers.authorization;

@@ -1,6 +1,7 @@
 /** One error handler: domain errors and fastify's own errors become RFC 9457 problem+json. */
 import { type FieldProblem, isHeadroomError } from '@headroom/core/errors';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isUniqueViolation } from '../db/index.js';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -10,6 +11,7 @@ const TITLES: Record<number, string> = {
   405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
@@ -53,9 +55,14 @@ export function sendProblem(
   return reply.code(status).type('application/problem+json').send(body);
 }
 
-/** Ajv's instancePath is a JSON pointer; add the missing property for `required` errors. */
+/**
+ * Ajv's instancePath is a JSON pointer; add the missing property for `required` errors. Body
+ * paths stay JSON pointers into the body (`/owner`), as domain errors and apply report them;
+ * other request parts are named first (`querystring/depth`).
+ */
 function validationProblems(error: FastifyError): FieldProblem[] {
   const context = error.validationContext ?? 'body';
+  const part = context === 'body' ? '' : context;
   return (error.validation ?? []).map((v) => {
     const params = v.params as Record<string, unknown>;
     let path = v.instancePath || '';
@@ -63,10 +70,28 @@ function validationProblems(error: FastifyError): FieldProblem[] {
       path += `/${params.missingProperty}`;
     if (v.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
       path += `/${params.additionalProperty}`;
-      return { path: `${context}${path}`, message: 'is not a known field' };
+      return { path: `${part}${path}`, message: 'is not a known field' };
     }
-    return { path: `${context}${path || '/'}`, message: v.message ?? 'is invalid' };
+    return { path: `${part}${path || '/'}`, message: v.message ?? 'is invalid' };
   });
+}
+
+/**
+ * Errors fastify raises before any route or hook runs (a URL that is not valid percent-encoding,
+ * a path parameter over maxParamLength); given as fastify's `frameworkErrors` option.
+ */
+export function frameworkErrorProblem(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const codes: Record<string, string> = {
+    FST_ERR_BAD_URL: 'BAD_URL',
+    FST_ERR_MAX_PARAM_LENGTH: 'URI_TOO_LONG',
+  };
+  const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 400;
+  reply.header('x-request-id', request.id);
+  sendProblem(request, reply, status, codes[error.code] ?? 'BAD_REQUEST', error.message);
 }
 
 export function registerProblemHandlers(app: FastifyInstance): void {
@@ -94,6 +119,15 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
         return sendProblem(request, reply, 400, 'INVALID_JSON', error.message);
+    }
+    if (isUniqueViolation(error)) {
+      return sendProblem(
+        request,
+        reply,
+        409,
+        'CONFLICT',
+        'A concurrent request changed the same object first.',
+      );
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return sendProblem(request, reply, error.statusCode, error.code ?? 'BAD_REQUEST', error.message);

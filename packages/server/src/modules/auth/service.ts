@@ -175,7 +175,9 @@ export async function bootstrapAdmin(
     }
     const now = Date.now();
     const userId = uuidv7();
-    await trx
+    // Several processes may start at once on one empty PostgreSQL: the one whose insert loses
+    // the race (it waits for the winner's commit) finds the admin made and stops there.
+    const inserted = await trx
       .insertInto('users')
       .values({
         id: userId,
@@ -190,7 +192,10 @@ export async function bootstrapAdmin(
         created_at: now,
         updated_at: now,
       })
-      .execute();
+      .onConflict((oc) => oc.columns(['namespace', 'name']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) return { created: false };
     const secret = adminToken ?? newApiToken();
     await trx
       .insertInto('api_tokens')

@@ -3,7 +3,7 @@ import { type Actor, canChangeOwned } from '@headroom/core/auth/policy';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '@headroom/core/errors';
 import type { Kysely, Selectable } from 'kysely';
 import { uuidv7 } from 'uuidv7';
-import { withTransaction } from '../../db/index.js';
+import { unlessDuplicate, withTransaction } from '../../db/index.js';
 import type { Database, ServicesTable } from '../../db/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { iso, json, parseRef, REF_KIND, refOf, shortName } from './refs.js';
@@ -39,6 +39,7 @@ export interface ServiceRecord {
 
 export async function findServiceByRef(db: Kysely<Database>, input: string) {
   const r = parseRef(input, REF_KIND.service, undefined, 'service');
+  if (r.kind !== REF_KIND.service) return undefined;
   return db
     .selectFrom('services')
     .selectAll()
@@ -205,8 +206,16 @@ export async function loadServiceRecord(
   };
 }
 
-/** Writes a service and its relations, resolving the owner through teams. No authorisation here. */
-export async function writeServiceRecord(db: Kysely<Database>, record: ServiceRecord): Promise<string> {
+/**
+ * Writes a service and its relations, resolving the owner through teams. No authorisation here.
+ * `upsert` (apply) updates a service that exists; `insert` (create) never does, so a create that
+ * loses a race to another create fails on the unique constraint instead of overwriting it.
+ */
+export async function writeServiceRecord(
+  db: Kysely<Database>,
+  record: ServiceRecord,
+  mode: 'upsert' | 'insert' = 'upsert',
+): Promise<string> {
   const ref = refOf(REF_KIND.service, record.namespace, record.name);
   let ownerTeamId: string | null = null;
   if (record.ownerRef) ownerTeamId = (await findTeamByRef(db, record.ownerRef))?.id ?? null;
@@ -227,12 +236,15 @@ export async function writeServiceRecord(db: Kysely<Database>, record: ServiceRe
     labels: json.stringify(record.labels),
     updated_at: now,
   };
-  const existing = await db
-    .selectFrom('services')
-    .select('id')
-    .where('namespace', '=', record.namespace)
-    .where('name', '=', record.name)
-    .executeTakeFirst();
+  const existing =
+    mode === 'insert'
+      ? undefined
+      : await db
+          .selectFrom('services')
+          .select('id')
+          .where('namespace', '=', record.namespace)
+          .where('name', '=', record.name)
+          .executeTakeFirst();
   let id: string;
   if (existing) {
     id = existing.id;
@@ -286,16 +298,22 @@ export async function createService(db: Kysely<Database>, ctx: Ctx, input: Servi
   const record = serviceRecordFromInput(namespace, input.name, input);
   await requireKnownOwner(db, record.ownerRef);
   await authorise(db, ctx.actor, record.ownerRef, `service '${input.name}'`);
-  if (await findServiceByRef(db, `${namespace}/${input.name}`)) {
-    throw new ConflictError(
-      `Service '${shortName(namespace, input.name)}' already exists.`,
-      'SERVICE_EXISTS',
-    );
-  }
-  await withTransaction(db, async (trx) => {
-    await writeServiceRecord(trx, record);
-    await recordAudit(trx, ctx, 'service.create', 'service', refOf(REF_KIND.service, namespace, input.name));
-  });
+  const exists = () =>
+    new ConflictError(`Service '${shortName(namespace, input.name)}' already exists.`, 'SERVICE_EXISTS');
+  if (await findServiceByRef(db, `${namespace}/${input.name}`)) throw exists();
+  await unlessDuplicate(
+    withTransaction(db, async (trx) => {
+      await writeServiceRecord(trx, record, 'insert');
+      await recordAudit(
+        trx,
+        ctx,
+        'service.create',
+        'service',
+        refOf(REF_KIND.service, namespace, input.name),
+      );
+    }),
+    exists,
+  );
   return getService(db, `${namespace}/${input.name}`);
 }
 

@@ -3,7 +3,7 @@ import { type Actor, canChangeTeam } from '@headroom/core/auth/policy';
 import { ConflictError, ForbiddenError, NotFoundError } from '@headroom/core/errors';
 import type { Kysely, Selectable } from 'kysely';
 import { uuidv7 } from 'uuidv7';
-import { withTransaction } from '../../db/index.js';
+import { unlessDuplicate, withTransaction } from '../../db/index.js';
 import type { Database, TeamsTable } from '../../db/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { iso, json, parseRef, REF_KIND, refOf, shortName } from './refs.js';
@@ -16,6 +16,8 @@ interface Ctx {
 
 export async function findTeamByRef(db: Kysely<Database>, input: string, defaultNamespace?: string) {
   const r = parseRef(input, REF_KIND.team, defaultNamespace, 'team');
+  // `user:payments` or `component:payments` names no team, even when a team has that name.
+  if (r.kind !== REF_KIND.team) return undefined;
   return db
     .selectFrom('teams')
     .selectAll()
@@ -104,12 +106,12 @@ export async function createTeam(db: Kysely<Database>, ctx: Ctx, input: TeamCrea
   const verdict = canChangeTeam(ctx.actor, null, 'create');
   if (!verdict.allowed) throw new ForbiddenError(verdict.reason);
   const namespace = input.namespace ?? 'default';
-  if (await findTeamByRef(db, `${namespace}/${input.name}`)) {
-    throw new ConflictError(`Team '${shortName(namespace, input.name)}' already exists.`, 'TEAM_EXISTS');
-  }
+  const exists = () =>
+    new ConflictError(`Team '${shortName(namespace, input.name)}' already exists.`, 'TEAM_EXISTS');
+  if (await findTeamByRef(db, `${namespace}/${input.name}`)) throw exists();
   const now = Date.now();
   const id = uuidv7();
-  await withTransaction(db, async (trx) => {
+  const write = withTransaction(db, async (trx) => {
     await trx
       .insertInto('teams')
       .values({
@@ -120,7 +122,7 @@ export async function createTeam(db: Kysely<Database>, ctx: Ctx, input: TeamCrea
         description: input.description ?? null,
         type: input.type ?? 'team',
         email: input.email ?? null,
-        parent_ref: input.parent ? parseRef(input.parent, REF_KIND.team, namespace, 'parent').ref : null,
+        parent_ref: input.parent ? parseRef(input.parent, REF_KIND.team, namespace, '/parent').ref : null,
         annotations: json.stringify(input.annotations ?? {}),
         labels: json.stringify(input.labels ?? {}),
         links: json.stringify(input.links ?? []),
@@ -131,6 +133,7 @@ export async function createTeam(db: Kysely<Database>, ctx: Ctx, input: TeamCrea
     await resolveOwners(trx, id, namespace, input.name);
     await recordAudit(trx, ctx, 'team.create', 'team', refOf(REF_KIND.team, namespace, input.name));
   });
+  await unlessDuplicate(write, exists);
   return getTeam(db, `${namespace}/${input.name}`);
 }
 
@@ -152,7 +155,7 @@ export async function updateTeam(
         ...(input.type !== undefined && { type: input.type }),
         ...(input.email !== undefined && { email: input.email }),
         ...(input.parent !== undefined && {
-          parent_ref: parseRef(input.parent, REF_KIND.team, row.namespace, 'parent').ref,
+          parent_ref: parseRef(input.parent, REF_KIND.team, row.namespace, '/parent').ref,
         }),
         ...(input.annotations !== undefined && { annotations: json.stringify(input.annotations) }),
         ...(input.labels !== undefined && { labels: json.stringify(input.labels) }),
@@ -197,8 +200,13 @@ export async function addTeamMember(
       .where('team_id', '=', team.id)
       .where('user_id', '=', user.id)
       .executeTakeFirst();
+    // A concurrent add of the same member may commit between the check and the insert.
     if (!exists)
-      await trx.insertInto('team_members').values({ team_id: team.id, user_id: user.id }).execute();
+      await trx
+        .insertInto('team_members')
+        .values({ team_id: team.id, user_id: user.id })
+        .onConflict((oc) => oc.columns(['team_id', 'user_id']).doNothing())
+        .execute();
     await recordAudit(trx, ctx, 'team.member.add', 'team', refOf(REF_KIND.team, team.namespace, team.name), {
       user: shortName(user.namespace, user.name),
     });

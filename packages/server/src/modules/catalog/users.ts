@@ -3,7 +3,7 @@ import { type Actor, canManageUsers } from '@headroom/core/auth/policy';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '@headroom/core/errors';
 import type { Kysely, Selectable } from 'kysely';
 import { uuidv7 } from 'uuidv7';
-import { withTransaction } from '../../db/index.js';
+import { unlessDuplicate, withTransaction } from '../../db/index.js';
 import type { Database, UsersTable } from '../../db/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { hashPassword } from '../auth/secrets.js';
@@ -19,11 +19,14 @@ export async function findUserByRef(
   input: string,
 ): Promise<Selectable<UsersTable> | undefined> {
   const r = parseRef(input, REF_KIND.user, undefined, 'user');
+  if (r.kind !== REF_KIND.user) return undefined;
+  // User names keep their case (Backstage allows `Jane.Doe`), but refs compare case-insensitively
+  // and parseRef lower-cases them, so the stored name is compared lower-cased too.
   return db
     .selectFrom('users')
     .selectAll()
     .where('namespace', '=', r.namespace)
-    .where('name', '=', r.name)
+    .where((eb) => eb(eb.fn<string>('lower', ['name']), '=', r.name))
     .executeTakeFirst();
 }
 
@@ -88,13 +91,16 @@ export async function getUser(db: Kysely<Database>, ref: string): Promise<User> 
 async function teamIdsFor(db: Kysely<Database>, refs: string[], namespace: string): Promise<string[]> {
   const ids: string[] = [];
   for (const [i, ref] of refs.entries()) {
-    const t = parseRef(ref, REF_KIND.team, namespace, `teams/${i}`);
-    const row = await db
-      .selectFrom('teams')
-      .select('id')
-      .where('namespace', '=', t.namespace)
-      .where('name', '=', t.name)
-      .executeTakeFirst();
+    const t = parseRef(ref, REF_KIND.team, namespace, `/teams/${i}`);
+    const row =
+      t.kind === REF_KIND.team
+        ? await db
+            .selectFrom('teams')
+            .select('id')
+            .where('namespace', '=', t.namespace)
+            .where('name', '=', t.name)
+            .executeTakeFirst()
+        : undefined;
     if (!row)
       throw new InputError(
         `Team '${ref}' does not exist.`,
@@ -121,19 +127,14 @@ export async function createUser(db: Kysely<Database>, ctx: Ctx, input: UserCrea
   const verdict = canManageUsers(ctx.actor);
   if (!verdict.allowed) throw new ForbiddenError(verdict.reason);
   const namespace = input.namespace ?? 'default';
-  const exists = await db
-    .selectFrom('users')
-    .select('id')
-    .where('namespace', '=', namespace)
-    .where('name', '=', input.name)
-    .executeTakeFirst();
-  if (exists)
-    throw new ConflictError(`User '${shortName(namespace, input.name)}' already exists.`, 'USER_EXISTS');
+  const exists = () =>
+    new ConflictError(`User '${shortName(namespace, input.name)}' already exists.`, 'USER_EXISTS');
+  if (await findUserByRef(db, refOf(REF_KIND.user, namespace, input.name))) throw exists();
   const teamIds = await teamIdsFor(db, input.teams ?? [], namespace);
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   const now = Date.now();
   const id = uuidv7();
-  await withTransaction(db, async (trx) => {
+  const write = withTransaction(db, async (trx) => {
     await trx
       .insertInto('users')
       .values({
@@ -156,6 +157,7 @@ export async function createUser(db: Kysely<Database>, ctx: Ctx, input: UserCrea
       teams: input.teams ?? [],
     });
   });
+  await unlessDuplicate(write, exists);
   return getUser(db, refOf('user', namespace, input.name));
 }
 

@@ -1,0 +1,62 @@
+/** The `headroom` command tree: global options, and one register function per command group. */
+import { createRequire } from 'node:module';
+import { Command, Option } from 'commander';
+import { registerApply } from './commands/apply.js';
+import { registerAudit } from './commands/audit.js';
+import { registerServe } from './commands/serve.js';
+import { registerServices } from './commands/services.js';
+import { registerTeams } from './commands/teams.js';
+import { registerTokens } from './commands/tokens.js';
+import { registerUsers } from './commands/users.js';
+import { registerWhoami } from './commands/whoami.js';
+import { CliContext, type CliIo, DEFAULT_SERVER, type GlobalOptions } from './context.js';
+import { FORMATS } from './output.js';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+const EXAMPLES = `
+Examples:
+  $ headroom serve                               start the server on http://127.0.0.1:7070
+  $ export HEADROOM_TOKEN=<token printed on first start>
+  $ headroom apply -f catalog/ --dry-run         show what applying a folder of YAML would change
+  $ headroom services list --team payments
+  $ headroom services get checkout -o json
+  $ headroom --server https://headroom.example.com teams list
+
+Environment:
+  HEADROOM_URL     server URL, like --server (default ${DEFAULT_SERVER})
+  HEADROOM_TOKEN   API token, like --token
+
+Exit codes: 0 done, 1 the server refused the request, 2 bad usage or server unreachable.`;
+
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('headroom');
+  program
+    .description('Headroom: reliability, run as a product. Talks to a Headroom server over its REST API.')
+    .version(version, '-V, --version', 'print the CLI version')
+    .helpOption('-h, --help', 'show help for a command')
+    .addOption(
+      new Option('-s, --server <url>', `Headroom server URL (env HEADROOM_URL, default ${DEFAULT_SERVER})`),
+    )
+    .addOption(new Option('-t, --token <token>', 'API token, sent as a Bearer token (env HEADROOM_TOKEN)'))
+    .addOption(new Option('-o, --output <format>', 'output format').choices(FORMATS).default('table'))
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .showHelpAfterError('(add --help for usage)')
+    .configureHelp({ showGlobalOptions: true })
+    .addHelpText('after', EXAMPLES);
+
+  const ctx = new CliContext(io, () => program.opts<GlobalOptions>());
+  registerServe(program, ctx);
+  registerApply(program, ctx);
+  registerServices(program, ctx);
+  registerTeams(program, ctx);
+  registerUsers(program, ctx);
+  registerTokens(program, ctx);
+  registerWhoami(program, ctx);
+  registerAudit(program, ctx);
+  return program;
+}

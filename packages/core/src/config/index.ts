@@ -1,0 +1,25 @@
+/**
+ * Config as code: YAML files → validated, normalized desired objects. Pure and browser-safe.
+ *
+ * To add a family of kinds (OpenSLO v1, headroom.dev/v1): write a KindHandler per kind that
+ * validates a document and returns DesiredObjects with a new `type` (e.g. 'slo'), add a
+ * `registerXKinds(registry)` beside `registerBackstageKinds` in `builtinKindRegistry`, and
+ * give the server an apply store for that type (packages/server/src/modules/apply/stores).
+ */
+import { registerBackstageKinds } from './backstage/index.js';
+import { KindRegistry } from './registry.js';
+
+export * from './backstage/index.js';
+export * from './catalog-objects.js';
+export * from './compile.js';
+export * from './path.js';
+export * from './registry.js';
+export * from './types.js';
+export * from './yaml-loader.js';
+
+/** A registry with every kind Headroom understands. */
+export function builtinKindRegistry(): KindRegistry {
+  const registry = new KindRegistry();
+  registerBackstageKinds(registry);
+  return registry;
+}
