@@ -121,6 +121,13 @@ export class HeadroomClient {
     ) => this.request<DependencyGraph>('GET', `/services/${enc(name)}/dependencies`, { query }),
   };
 
+  readonly entities = {
+    dependencies: (
+      ref: string,
+      query: { direction: 'upstream' | 'downstream'; depth?: number | undefined },
+    ) => this.request<DependencyGraph>('GET', `/entities/${enc(ref)}/dependencies`, { query }),
+  };
+
   readonly teams = {
     list: () => this.request<Team[]>('GET', '/teams'),
     get: (name: string) => this.request<Team>('GET', `/teams/${enc(name)}`),

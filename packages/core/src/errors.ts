@@ -28,6 +28,16 @@ export class HeadroomError extends Error {
   }
 }
 
+/** Too many attempts (e.g. failed logins); `retryAfterSeconds` becomes the Retry-After header. */
+export class TooManyRequestsError extends HeadroomError {
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, retryAfterSeconds: number, code = 'TOO_MANY_ATTEMPTS') {
+    super(code, 429, message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 /** Input that can never succeed as sent (bad field, bad YAML, unknown kind). */
 export class InputError extends HeadroomError {
   constructor(message: string, errors?: FieldProblem[], code = 'INVALID_INPUT') {

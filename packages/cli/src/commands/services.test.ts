@@ -118,6 +118,26 @@ describe('headroom services', () => {
     expect(graph.nodes.map((n) => n.ref)).toEqual(['component:default/checkout']);
   });
 
+  it('walks downstream from a resource ref through the entities route', async () => {
+    const yaml =
+      'apiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata: { name: orders-db }\nspec: { type: database, owner: payments }\n';
+    const applied = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/apply',
+      headers: server.admin,
+      payload: { files: [{ path: 'db.yaml', content: yaml }] },
+    });
+    expect(applied.statusCode, applied.body).toBe(200);
+    const r = await server.cli(['services', 'deps', 'resource:orders-db', '--downstream', '-o', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const graph = JSON.parse(r.stdout) as DependencyGraph;
+    expect(graph.root).toBe('resource:default/orders-db');
+    expect(graph.nodes.map((n) => n.ref)).toEqual(['component:default/checkout']);
+    const missing = await server.cli(['services', 'deps', 'resource:nothing']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/ENTITY_NOT_FOUND/);
+  });
+
   it('deletes a service, and a second delete is a 404 that exits 1', async () => {
     expect(await server.cli(['services', 'delete', 'checkout'])).toMatchObject({
       code: 0,

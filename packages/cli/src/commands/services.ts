@@ -81,8 +81,7 @@ function printService(out: Output, s: Service): void {
 }
 
 function printGraph(out: Output, g: DependencyGraph): void {
-  const empty =
-    g.direction === 'upstream' ? `${g.service} depends on nothing` : `nothing depends on ${g.service}`;
+  const empty = g.direction === 'upstream' ? `${g.root} depends on nothing` : `nothing depends on ${g.root}`;
   out.table(
     ['DEPTH', 'REF', 'KIND', 'VIA', 'RESOLVED'],
     g.nodes.map((n) => [n.depth, n.ref, n.kind, n.via, n.resolved ? 'yes' : 'no (not in the catalog)']),
@@ -183,15 +182,27 @@ Examples:
 
   services
     .command('deps')
-    .description('What a service depends on, transitively (or its dependents: --downstream)')
-    .argument('<name>', 'name, namespace/name or component ref')
+    .description(
+      'What a service depends on, transitively (or its dependents: --downstream); also from a resource, API or system ref',
+    )
+    .argument(
+      '<name>',
+      "name, namespace/name, component ref, or another kind's ref such as resource:orders-db",
+    )
     .option('--downstream', 'show what depends on the service instead')
     .option('--depth <n>', 'how many hops to follow (1-50, default 10)', integer(1, 50))
     .action(async (name: string, o: { downstream?: boolean; depth?: number }) => {
-      const graph = await ctx.client().services.dependencies(name, {
-        direction: o.downstream ? 'downstream' : 'upstream',
+      const query = {
+        direction: o.downstream ? ('downstream' as const) : ('upstream' as const),
         depth: o.depth,
-      });
+      };
+      // A ref of another kind (resource:orders-db) walks from that entity instead of a service.
+      const kind = /^([^:/]+):/.exec(name)?.[1]?.toLowerCase();
+      const client = ctx.client();
+      const graph =
+        kind && kind !== 'component'
+          ? await client.entities.dependencies(name, query)
+          : await client.services.dependencies(name, query);
       const out = ctx.output();
       out.result(graph, (g) => printGraph(out, g));
     });

@@ -87,7 +87,7 @@ export const DependencyNode = Type.Object({
   via: Type.String({ description: 'The ref this node was reached from' }),
 });
 export const DependencyGraph = Type.Object({
-  service: Type.String(),
+  root: Type.String({ description: 'The entity ref the walk started from' }),
   direction: Type.Union([Type.Literal('upstream'), Type.Literal('downstream')]),
   nodes: Type.Array(DependencyNode),
 });

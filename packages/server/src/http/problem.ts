@@ -1,5 +1,5 @@
 /** One error handler: domain errors and fastify's own errors become RFC 9457 problem+json. */
-import { type FieldProblem, isHeadroomError } from '@headroom/core/errors';
+import { type FieldProblem, isHeadroomError, TooManyRequestsError } from '@headroom/core/errors';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isUniqueViolation } from '../db/index.js';
 
@@ -97,6 +97,7 @@ export function frameworkErrorProblem(
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isHeadroomError(error)) {
+      if (error instanceof TooManyRequestsError) reply.header('retry-after', String(error.retryAfterSeconds));
       return sendProblem(request, reply, error.status, error.code, error.message, error.errors);
     }
     if (error.validation) {

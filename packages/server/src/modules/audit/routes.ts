@@ -18,7 +18,14 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, { db 
           targetRef: Type.Optional(Type.String()),
           actor: Type.Optional(Type.String()),
           before: Type.Optional(
-            Type.String({ format: 'date-time', description: 'Page back from this time' }),
+            Type.String({ format: 'date-time', description: 'Only entries made before this time' }),
+          ),
+          cursor: Type.Optional(
+            Type.String({
+              minLength: 1,
+              description:
+                'Page back: only entries older than the entry with this id (the last id of the previous page)',
+            }),
           ),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
         }),

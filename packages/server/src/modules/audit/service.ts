@@ -35,18 +35,27 @@ export async function recordAudit(
 
 export async function listAudit(
   db: Kysely<Database>,
-  filter: { targetKind?: string; targetRef?: string; actor?: string; limit: number; before?: number },
+  filter: {
+    targetKind?: string;
+    targetRef?: string;
+    actor?: string;
+    limit: number;
+    before?: number;
+    cursor?: string;
+  },
 ) {
   let q = db
     .selectFrom('audit_log')
     .selectAll()
-    .orderBy('at', 'desc')
+    // Ids are UUIDv7, ordered by creation time, so they page exactly even when many entries
+    // share one millisecond (an apply writes dozens at once).
     .orderBy('id', 'desc')
     .limit(filter.limit);
   if (filter.targetKind) q = q.where('target_kind', '=', filter.targetKind);
   if (filter.targetRef) q = q.where('target_ref', '=', filter.targetRef);
   if (filter.actor) q = q.where('actor_name', '=', filter.actor);
   if (filter.before !== undefined) q = q.where('at', '<', filter.before);
+  if (filter.cursor !== undefined) q = q.where('id', '<', filter.cursor);
   const rows = await q.execute();
   return rows.map((r) => ({
     id: r.id,

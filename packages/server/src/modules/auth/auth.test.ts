@@ -371,4 +371,50 @@ describe.each(supportedDatabases())('tokens and sessions on $name', ({ name, ava
       .execute();
     expectProblem(await whoami({}, cookies), 401, 'UNAUTHENTICATED');
   });
+
+  it.runIf(available)('a new password ends the user’s sessions; login and logout are audited', async () => {
+    const res = await login();
+    const cookies = { headroom_session: sessionCookie(res)!.value };
+    const audit = async () =>
+      (
+        await t.app.inject({ method: 'GET', url: '/api/v1/audit?targetKind=user&limit=5', headers: t.admin })
+      ).json() as { action: string; actor: string }[];
+    expect((await audit())[0]).toMatchObject({ action: 'auth.login', actor: 'erin' });
+    const changed = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/users/erin',
+      headers: t.admin,
+      payload: { password: `${PASSWORD}-new` },
+    });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expectProblem(await whoami({}, cookies), 401, 'UNAUTHENTICATED');
+    const again = await login('erin', `${PASSWORD}-new`);
+    expect(again.statusCode).toBe(200);
+    const out = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      cookies: { headroom_session: sessionCookie(again)!.value },
+    });
+    expect(out.statusCode).toBe(204);
+    expect((await audit())[0]).toMatchObject({ action: 'auth.logout', actor: 'erin' });
+    await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/users/erin',
+      headers: t.admin,
+      payload: { password: PASSWORD },
+    });
+  });
+
+  // Last in this file: it leaves 127.0.0.1 throttled for this app.
+  it.runIf(available)(
+    'repeated failed logins are refused with 429 and Retry-After, even with the right password',
+    async () => {
+      let last = await login('erin', 'wrong horse battery staple');
+      for (let i = 0; i < 6 && last.statusCode === 401; i++)
+        last = await login('erin', 'wrong horse battery staple');
+      expectProblem(last, 429, 'TOO_MANY_ATTEMPTS');
+      expect(Number(last.headers['retry-after'])).toBeGreaterThan(0);
+      expectProblem(await login(), 429, 'TOO_MANY_ATTEMPTS');
+    },
+  );
 });

@@ -4,9 +4,13 @@ import Type from 'typebox';
 import type { AppDeps } from '../../app.js';
 import { actorOf, ctxOf, SESSION_COOKIE } from '../../http/auth.js';
 import { errorResponses, security } from '../../http/responses.js';
+import { LoginThrottle } from './login-throttle.js';
 import { createToken, listTokens, login, logout, revokeToken } from './service.js';
 
 export const authRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, { db, config }) => {
+  // Five failed logins per user name or client address in 15 minutes, then wait.
+  const throttle = new LoginThrottle({ maxFailures: 5, windowMs: 15 * 60_000 });
+
   app.get(
     '/auth/whoami',
     {
@@ -52,12 +56,16 @@ export const authRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, { db, 
         body: LoginRequest,
         response: {
           200: Type.Object({ user: Type.String(), csrfToken: Type.String(), expiresAt: Type.String() }),
-          ...errorResponses(),
+          ...errorResponses(429),
         },
       },
     },
     async (request, reply) => {
-      const session = await login(db, request.body.user, request.body.password, config.sessionTtlMs);
+      const session = await login(db, request.body.user, request.body.password, config.sessionTtlMs, {
+        throttle,
+        clientIp: request.ip,
+        requestId: String(request.id),
+      });
       reply.setCookie(SESSION_COOKIE, session.sessionId, {
         path: '/',
         httpOnly: true,
@@ -81,7 +89,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, { db, 
     },
     async (request, reply) => {
       const sessionId = request.cookies[SESSION_COOKIE];
-      if (sessionId) await logout(db, sessionId);
+      if (sessionId) await logout(db, sessionId, String(request.id));
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.code(204).send(null);
     },

@@ -1,11 +1,18 @@
 import type { Actor } from '@headroom/core/auth/policy';
-import { AuthenticationError, ForbiddenError, InputError, NotFoundError } from '@headroom/core/errors';
+import {
+  AuthenticationError,
+  ForbiddenError,
+  InputError,
+  NotFoundError,
+  TooManyRequestsError,
+} from '@headroom/core/errors';
 import type { Kysely } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import { withTransaction } from '../../db/index.js';
 import type { Database } from '../../db/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { findUserByRef } from '../catalog/users.js';
+import type { LoginThrottle } from './login-throttle.js';
 import {
   hashPassword,
   hashToken,
@@ -229,27 +236,54 @@ export async function bootstrapAdmin(
   });
 }
 
-export async function login(db: Kysely<Database>, userRef: string, password: string, ttlMs: number) {
-  const user = await findUserByRef(db, userRef);
+export interface LoginGuard {
+  throttle: LoginThrottle;
+  clientIp: string;
+  requestId: string | null;
+}
+
+export async function login(
+  db: Kysely<Database>,
+  userRef: string,
+  password: string,
+  ttlMs: number,
+  guard: LoginGuard,
+) {
+  const keys = [`user:${userRef.toLowerCase()}`, `ip:${guard.clientIp}`];
+  const wait = guard.throttle.retryAfterSeconds(keys);
+  if (wait > 0) throw new TooManyRequestsError(`Too many failed logins; try again in ${wait} s.`, wait);
+  const user = await findUserByRef(db, userRef).catch(() => undefined);
   // Verify against a dummy hash when the user is unknown, so timing does not reveal names.
   const stored = user?.password_hash ?? (await dummyHash());
   const ok = await verifyPassword(password, stored);
   if (!user?.password_hash || !ok) {
+    guard.throttle.recordFailure(keys);
     throw new AuthenticationError('Unknown user or wrong password.', 'INVALID_CREDENTIALS');
   }
+  guard.throttle.recordSuccess(keys);
   const sessionId = randomSecret();
   const csrfToken = randomSecret();
   const now = Date.now();
-  await db
-    .insertInto('sessions')
-    .values({
-      id_hash: hashToken(sessionId),
-      user_id: user.id,
-      csrf_token: csrfToken,
-      created_at: now,
-      expires_at: now + ttlMs,
-    })
-    .execute();
+  await withTransaction(db, async (trx) => {
+    // Expired sessions are useless; sweeping them here keeps the table small without a job.
+    await trx.deleteFrom('sessions').where('expires_at', '<=', now).execute();
+    await trx
+      .insertInto('sessions')
+      .values({
+        id_hash: hashToken(sessionId),
+        user_id: user.id,
+        csrf_token: csrfToken,
+        created_at: now,
+        expires_at: now + ttlMs,
+      })
+      .execute();
+    const actor = await actorForUser(trx, user.id);
+    if (actor) {
+      await recordAudit(trx, { actor, requestId: guard.requestId }, 'auth.login', 'user', actor.name, {
+        ip: guard.clientIp,
+      });
+    }
+  });
   return { sessionId, csrfToken, expiresAt: now + ttlMs };
 }
 
@@ -270,6 +304,20 @@ export async function authenticateSession(db: Kysely<Database>, sessionId: strin
   return actor ? { actor, csrfToken: row.csrf_token } : null;
 }
 
-export async function logout(db: Kysely<Database>, sessionId: string): Promise<void> {
-  await db.deleteFrom('sessions').where('id_hash', '=', hashToken(sessionId)).execute();
+export async function logout(
+  db: Kysely<Database>,
+  sessionId: string,
+  requestId: string | null,
+): Promise<void> {
+  const session = await db
+    .selectFrom('sessions')
+    .select('user_id')
+    .where('id_hash', '=', hashToken(sessionId))
+    .executeTakeFirst();
+  if (!session) return;
+  await withTransaction(db, async (trx) => {
+    await trx.deleteFrom('sessions').where('id_hash', '=', hashToken(sessionId)).execute();
+    const actor = await actorForUser(trx, session.user_id);
+    if (actor) await recordAudit(trx, { actor, requestId }, 'auth.logout', 'user', actor.name);
+  });
 }

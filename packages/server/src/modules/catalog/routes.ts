@@ -18,14 +18,8 @@ import type { AppDeps } from '../../app.js';
 import { ctxOf } from '../../http/auth.js';
 import { errorResponses, security } from '../../http/responses.js';
 import { listEntities } from './entities.js';
-import {
-  createService,
-  deleteService,
-  dependencyGraph,
-  getService,
-  listServices,
-  updateService,
-} from './services.js';
+import { dependencyGraph } from './graph.js';
+import { createService, deleteService, getService, listServices, updateService } from './services.js';
 import {
   addTeamMember,
   createTeam,
@@ -39,6 +33,13 @@ import { createUser, deleteUser, getUser, listUsers, updateUser } from './users.
 
 const NameParam = Type.Object({
   name: Type.String({ description: 'A name, `namespace/name` (URL-encoded slash) or a full entity ref' }),
+});
+
+const DependencyQuery = Type.Object({
+  direction: Type.Optional(
+    Type.Union([Type.Literal('upstream'), Type.Literal('downstream')], { default: 'upstream' }),
+  ),
+  depth: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 10 })),
 });
 
 export const catalogRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, { db }) => {
@@ -126,12 +127,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, { d
         summary: 'Upstream (what it depends on) or downstream (what depends on it), transitively',
         security,
         params: NameParam,
-        querystring: Type.Object({
-          direction: Type.Optional(
-            Type.Union([Type.Literal('upstream'), Type.Literal('downstream')], { default: 'upstream' }),
-          ),
-          depth: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 10 })),
-        }),
+        querystring: DependencyQuery,
         response: { 200: DependencyGraph, ...errorResponses(404) },
       },
     },
@@ -141,6 +137,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, { d
         request.params.name,
         request.query.direction ?? 'upstream',
         request.query.depth ?? 10,
+        'service',
       ),
   );
 
@@ -325,5 +322,28 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, { d
       },
     },
     async (request) => listEntities(db, request.query.kind),
+  );
+  app.get(
+    '/entities/:ref/dependencies',
+    {
+      schema: {
+        tags: ['catalog'],
+        summary: 'Upstream or downstream of a System, Domain, API or Resource (a bare name means a Resource)',
+        security,
+        params: Type.Object({
+          ref: Type.String({ description: 'Entity ref, e.g. resource:default/orders-db' }),
+        }),
+        querystring: DependencyQuery,
+        response: { 200: DependencyGraph, ...errorResponses(404) },
+      },
+    },
+    async (request) =>
+      dependencyGraph(
+        db,
+        request.params.ref,
+        request.query.direction ?? 'upstream',
+        request.query.depth ?? 10,
+        'entity',
+      ),
   );
 };

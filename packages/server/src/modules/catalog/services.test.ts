@@ -209,7 +209,7 @@ describe.each(supportedDatabases())('services on $name', ({ name, available }) =
       const res = await api('GET', `/services/${svc}/dependencies${query}`);
       expect(res.statusCode, res.body).toBe(200);
       return res.json() as {
-        service: string;
+        root: string;
         direction: string;
         nodes: { ref: string; name: string; kind: string; depth: number; resolved: boolean; via: string }[];
       };
@@ -218,7 +218,7 @@ describe.each(supportedDatabases())('services on $name', ({ name, available }) =
 
     it.runIf(available)('upstream follows what a service needs, transitively, through a cycle', async () => {
       const g = await graph('web');
-      expect(g.service).toBe(c('web'));
+      expect(g.root).toBe(c('web'));
       expect(g.direction).toBe('upstream');
       expect(g.nodes).toEqual([
         {
@@ -255,6 +255,32 @@ describe.each(supportedDatabases())('services on $name', ({ name, available }) =
           via: c('payments-api'),
         },
       ]);
+    });
+
+    it.runIf(available)('downstream of a Resource answers who is hurt when the database fails', async () => {
+      const yaml = [
+        'apiVersion: backstage.io/v1alpha1',
+        'kind: Resource',
+        'metadata: { name: orders-db }',
+        'spec: { type: database, owner: group:default/payments }',
+      ].join('\n');
+      const applied = await api('POST', '/apply', { files: [{ path: 'db.yaml', content: yaml }] });
+      expect(applied.statusCode, applied.body).toBe(200);
+      const res = await api('GET', '/entities/resource:orders-db/dependencies?direction=downstream');
+      expect(res.statusCode, res.body).toBe(200);
+      const g = res.json();
+      expect(g.root).toBe('resource:default/orders-db');
+      // checkout-2 needs the database; web, mobile and (through the cycle) ledger and payments-api need checkout-2.
+      expect(g.nodes.map((n: { ref: string; depth: number }) => [n.ref, n.depth])).toEqual([
+        [c('checkout-2'), 1],
+        [c('mobile'), 2],
+        [c('web'), 2],
+        [c('ledger'), 3],
+        [c('payments-api'), 4],
+      ]);
+      expectProblem(await api('GET', '/entities/resource:nothing/dependencies'), 404, 'ENTITY_NOT_FOUND');
+      // The services route only starts from services.
+      expectProblem(await api('GET', '/services/resource:orders-db/dependencies'), 404, 'SERVICE_NOT_FOUND');
     });
 
     it.runIf(available)('depth limits how far it goes', async () => {

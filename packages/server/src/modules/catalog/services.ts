@@ -1,4 +1,4 @@
-import type { DependencyGraph, Service, ServiceCreate, ServiceUpdate } from '@headroom/core/api/catalog';
+import type { Service, ServiceCreate, ServiceUpdate } from '@headroom/core/api/catalog';
 import { type Actor, canChangeOwned } from '@headroom/core/auth/policy';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '@headroom/core/errors';
 import type { Kysely, Selectable } from 'kysely';
@@ -360,68 +360,4 @@ export async function deleteService(db: Kysely<Database>, ctx: Ctx, ref: string)
       refOf(REF_KIND.service, row.namespace, row.name),
     );
   });
-}
-
-/**
- * Upstream = what the service depends on (directly or through the APIs it consumes);
- * downstream = what depends on it, i.e. who is hurt when it fails.
- */
-export async function dependencyGraph(
-  db: Kysely<Database>,
-  ref: string,
-  direction: 'upstream' | 'downstream',
-  maxDepth = 10,
-): Promise<DependencyGraph> {
-  const row = await requireService(db, ref);
-  const start = refOf(REF_KIND.service, row.namespace, row.name);
-  const rels = await db
-    .selectFrom('relations')
-    .select(['source_ref', 'type', 'target_ref'])
-    .where('type', 'in', ['dependsOn', 'consumesApi', 'providesApi'])
-    .execute();
-  // Edges point from a dependant to what it needs: X -dependsOn-> T, X -consumesApi-> A, A -> provider.
-  const edges = new Map<string, string[]>();
-  const add = (from: string, to: string) => edges.set(from, [...(edges.get(from) ?? []), to]);
-  for (const r of rels) {
-    const [from, to] = r.type === 'providesApi' ? [r.target_ref, r.source_ref] : [r.source_ref, r.target_ref];
-    if (direction === 'upstream') add(from, to);
-    else add(to, from);
-  }
-  const known = await knownRefs(db);
-  const nodes: DependencyGraph['nodes'] = [];
-  const seen = new Set([start]);
-  let frontier = [start];
-  for (let depth = 1; depth <= maxDepth && frontier.length > 0; depth++) {
-    const next: string[] = [];
-    for (const from of frontier) {
-      for (const to of (edges.get(from) ?? []).sort()) {
-        if (seen.has(to)) continue;
-        seen.add(to);
-        const [kind = '', rest = ''] = to.split(':');
-        const [namespace = '', name = ''] = rest.split('/');
-        nodes.push({
-          ref: to,
-          kind,
-          name: shortName(namespace, name),
-          depth,
-          resolved: known.has(to),
-          via: from,
-        });
-        next.push(to);
-      }
-    }
-    frontier = next;
-  }
-  return { service: start, direction, nodes };
-}
-
-async function knownRefs(db: Kysely<Database>): Promise<Set<string>> {
-  const out = new Set<string>();
-  for (const s of await db.selectFrom('services').select(['namespace', 'name']).execute()) {
-    out.add(refOf(REF_KIND.service, s.namespace, s.name));
-  }
-  for (const e of await db.selectFrom('entities').select(['kind', 'namespace', 'name']).execute()) {
-    out.add(refOf(e.kind, e.namespace, e.name));
-  }
-  return out;
 }

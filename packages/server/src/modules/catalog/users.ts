@@ -200,8 +200,9 @@ export async function updateUser(
       .where('id', '=', row.id)
       .execute();
     if (teamIds) await setUserTeams(trx, row.id, teamIds);
-    const changed = Object.keys(input).filter((k) => k !== 'password');
-    if (input.password) changed.push('password');
+    // A new password ends every web session of the user, so a stolen cookie dies with the old one.
+    if (passwordHash !== undefined) await trx.deleteFrom('sessions').where('user_id', '=', row.id).execute();
+    const changed = Object.keys(input);
     await recordAudit(trx, ctx, 'user.update', 'user', refOf('user', row.namespace, row.name), { changed });
   });
   return getUser(db, refOf('user', row.namespace, row.name));
