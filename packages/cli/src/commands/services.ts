@@ -1,4 +1,4 @@
-import type { DependencyGraph, Service, ServiceUpdate } from '@headroom/core/api/catalog';
+import type { DependencyGraph, Service, ServiceCreate } from '@headroom/core/api/catalog';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -33,7 +33,7 @@ function fieldOptions(command: Command, forUpdate: boolean): Command {
     .option('--depends-on <ref>', `a service (name) or entity ref it depends on${list}`, collect);
 }
 
-function fields(o: FieldOptions): ServiceUpdate {
+function fields(o: FieldOptions): Omit<ServiceCreate, 'name' | 'namespace'> {
   return defined({
     owner: o.owner,
     tier: o.tier,

@@ -1,4 +1,4 @@
-import type { Team, TeamUpdate } from '@headroom/core/api/catalog';
+import type { Team, TeamCreate } from '@headroom/core/api/catalog';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -22,7 +22,7 @@ function fieldOptions(command: Command): Command {
     .option('--parent <team>', 'parent group (name or ref)');
 }
 
-function fields(o: FieldOptions): TeamUpdate {
+function fields(o: FieldOptions): Omit<TeamCreate, 'name' | 'namespace'> {
   return defined({
     title: o.title,
     description: o.description,

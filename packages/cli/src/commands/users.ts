@@ -1,4 +1,4 @@
-import type { User, UserUpdate } from '@headroom/core/api/catalog';
+import type { User, UserCreate } from '@headroom/core/api/catalog';
 import { type Command, Option } from 'commander';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -10,7 +10,7 @@ const ROLES = ['viewer', 'editor', 'admin'];
 interface FieldOptions {
   displayName?: string;
   email?: string;
-  role?: UserUpdate['role'];
+  role?: UserCreate['role'];
   team?: string[];
   passwordStdin?: boolean;
 }
@@ -28,7 +28,7 @@ function fieldOptions(command: Command, forUpdate: boolean): Command {
     .option('--password-stdin', 'read a password for the web UI from stdin (at least 12 characters)');
 }
 
-async function fields(ctx: CliContext, o: FieldOptions): Promise<UserUpdate> {
+async function fields(ctx: CliContext, o: FieldOptions): Promise<Omit<UserCreate, 'name' | 'namespace'>> {
   let password: string | undefined;
   if (o.passwordStdin) {
     password = (await ctx.readStdin()).replace(/\r?\n$/, '');

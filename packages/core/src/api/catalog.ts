@@ -46,7 +46,24 @@ export const ServiceCreate = Type.Object(
 );
 export type ServiceCreate = Type.Static<typeof ServiceCreate>;
 
-export const ServiceUpdate = Type.Object(serviceFields, { additionalProperties: false });
+/** In updates, `null` clears an optional text field; leaving the field out keeps it. */
+function clearable<T extends Type.TSchema>(schema: T) {
+  return Type.Optional(Type.Union([schema, Type.Null()]));
+}
+
+export const ServiceUpdate = Type.Object(
+  {
+    ...serviceFields,
+    title: clearable(Type.String()),
+    description: clearable(Type.String()),
+    owner: clearable(
+      Type.String({ minLength: 1, description: 'Owning team; null leaves the service unowned (admin)' }),
+    ),
+    type: clearable(Type.String()),
+    system: clearable(Type.String()),
+  },
+  { additionalProperties: false },
+);
 export type ServiceUpdate = Type.Static<typeof ServiceUpdate>;
 
 export const Service = Type.Object(
@@ -108,7 +125,17 @@ export const TeamCreate = Type.Object(
   { additionalProperties: false },
 );
 export type TeamCreate = Type.Static<typeof TeamCreate>;
-export const TeamUpdate = Type.Object(teamFields, { additionalProperties: false });
+export const TeamUpdate = Type.Object(
+  {
+    ...teamFields,
+    title: clearable(Type.String()),
+    description: clearable(Type.String()),
+    type: clearable(Type.String()),
+    email: clearable(Type.String()),
+    parent: clearable(Type.String()),
+  },
+  { additionalProperties: false },
+);
 export type TeamUpdate = Type.Static<typeof TeamUpdate>;
 
 export const Team = Type.Object(
@@ -155,8 +182,8 @@ export type UserCreate = Type.Static<typeof UserCreate>;
 
 export const UserUpdate = Type.Object(
   {
-    displayName: Type.Optional(Type.String()),
-    email: Type.Optional(Type.String()),
+    displayName: clearable(Type.String()),
+    email: clearable(Type.String()),
     role: Type.Optional(Role),
     teams: Type.Optional(Type.Array(Type.String())),
     password: Type.Optional(Type.String({ minLength: 12, maxLength: 1024 })),

@@ -113,7 +113,7 @@ export function registerProblemHandlers(app: FastifyInstance): void {
           reply,
           413,
           'PAYLOAD_TOO_LARGE',
-          'The request body is larger than 1 MiB.',
+          `The request body is larger than ${formatBytes(request.routeOptions.bodyLimit ?? 1024 * 1024)}.`,
         );
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
         return sendProblem(request, reply, 415, 'UNSUPPORTED_MEDIA_TYPE', error.message);
@@ -146,4 +146,8 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       `No route ${request.method} ${request.url.split('?')[0]}.`,
     ),
   );
+}
+
+function formatBytes(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
 }

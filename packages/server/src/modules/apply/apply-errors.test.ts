@@ -109,6 +109,29 @@ describe.each(supportedDatabases())('apply rejects bad input on $name', ({ name,
     expect(res.statusCode).toBe(400);
   });
 
+  it.runIf(available)(
+    'takes a config repository of several MiB, and refuses one over 16 MiB with 413',
+    async () => {
+      // 2,000 components with long descriptions: about 3 MiB, three times the limit of other routes.
+      const teams =
+        'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: { name: payments }\nspec: { type: team, children: [] }\n';
+      const many = Array.from({ length: 2000 }, (_, i) =>
+        component(`svc-${i}`, 'payments').replace('spec:', `  description: ${'x'.repeat(1400)}\nspec:`),
+      ).join('---\n');
+      const files = [
+        { path: 'teams.yaml', content: teams },
+        { path: 'many.yaml', content: many },
+      ];
+      expect(JSON.stringify({ files }).length).toBeGreaterThan(2 * 1024 * 1024);
+      const res = await apply(t, files, { dryRun: true });
+      expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+      expect(res.json().summary.create).toBe(2001);
+      const huge = [{ path: 'huge.yaml', content: `# ${'x'.repeat(17 * 1024 * 1024)}\n` }];
+      const p = await rejected(huge, 413, 'PAYLOAD_TOO_LARGE');
+      expect(p.detail).toContain('16 MiB');
+    },
+  );
+
   it.runIf(available)('needs a token', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/apply', payload: { files: [good] } });
     expect(res.statusCode).toBe(401);

@@ -5,10 +5,16 @@ import { ctxOf } from '../../http/auth.js';
 import { errorResponses, security } from '../../http/responses.js';
 import { applyConfig } from './service.js';
 
+/** Largest apply request: thousands of catalog entities fit well within it. */
+export const APPLY_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
+
 export const applyRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, { db }) => {
   app.post(
     '/apply',
     {
+      // A whole config repository travels in one request (one transaction), so this route
+      // takes more than the 1 MiB every other route accepts.
+      bodyLimit: APPLY_BODY_LIMIT_BYTES,
       schema: {
         tags: ['apply'],
         summary: 'Apply YAML config (Backstage descriptors; OpenSLO and headroom.dev kinds to come)',

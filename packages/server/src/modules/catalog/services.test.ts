@@ -171,6 +171,31 @@ describe.each(supportedDatabases())('services on $name', ({ name, available }) =
     expectProblem(await api('GET', '/services/partner%2Fstorefront'), 404, 'SERVICE_NOT_FOUND');
   });
 
+  it.runIf(available)('null clears a text field or the owner; leaving a field out keeps it', async () => {
+    await api('POST', '/services', {
+      name: 'clearable',
+      owner: 'payments',
+      title: 'T',
+      description: 'D',
+      system: 'shop',
+    });
+    const editor = await t.userWithToken('clear-ed', 'editor', ['payments']);
+    const asEditor = (payload: object) =>
+      t.app.inject({ method: 'PATCH', url: '/api/v1/services/clearable', headers: editor, payload });
+    const cleared = await asEditor({ title: null, system: null });
+    expect(cleared.statusCode, cleared.body).toBe(200);
+    expect(cleared.json()).toMatchObject({
+      title: null,
+      description: 'D',
+      system: null,
+      ownerTeam: 'payments',
+    });
+    // Giving a service away to nobody is an admin's call.
+    expectProblem(await asEditor({ owner: null }), 403, 'FORBIDDEN');
+    const unowned = await api('PATCH', '/services/clearable', { owner: null });
+    expect(unowned.json()).toMatchObject({ owner: null, ownerTeam: null, description: 'D' });
+  });
+
   it.runIf(available)('the list filters by team, tier, lifecycle, tag and text', async () => {
     const make = (payload: object) => api('POST', '/services', payload);
     await make({ name: 'f-one', owner: 'payments', tier: 1, tags: ['pci'], description: 'Moves money' });

@@ -154,16 +154,16 @@ export function serviceRecordFromInput(
     title: input.title !== undefined ? input.title : (base?.title ?? null),
     description: input.description !== undefined ? input.description : (base?.description ?? null),
     ownerRef:
-      input.owner !== undefined
-        ? parseRef(input.owner, REF_KIND.team, namespace, '/owner').ref
-        : (base?.ownerRef ?? null),
+      input.owner === undefined
+        ? (base?.ownerRef ?? null)
+        : input.owner && parseRef(input.owner, REF_KIND.team, namespace, '/owner').ref,
     type: input.type !== undefined ? input.type : (base?.type ?? 'service'),
     tier: input.tier ?? base?.tier ?? DEFAULT_TIER,
     lifecycle: input.lifecycle ?? base?.lifecycle ?? DEFAULT_LIFECYCLE,
     systemRef:
-      input.system !== undefined
-        ? parseRef(input.system, 'system', namespace, '/system').ref
-        : (base?.systemRef ?? null),
+      input.system === undefined
+        ? (base?.systemRef ?? null)
+        : input.system && parseRef(input.system, 'system', namespace, '/system').ref,
     tags: input.tags ?? base?.tags ?? [],
     links: input.links ?? base?.links ?? [],
     business: input.business ?? base?.business ?? {},

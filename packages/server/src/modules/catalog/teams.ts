@@ -155,7 +155,7 @@ export async function updateTeam(
         ...(input.type !== undefined && { type: input.type }),
         ...(input.email !== undefined && { email: input.email }),
         ...(input.parent !== undefined && {
-          parent_ref: parseRef(input.parent, REF_KIND.team, row.namespace, '/parent').ref,
+          parent_ref: input.parent && parseRef(input.parent, REF_KIND.team, row.namespace, '/parent').ref,
         }),
         ...(input.annotations !== undefined && { annotations: json.stringify(input.annotations) }),
         ...(input.labels !== undefined && { labels: json.stringify(input.labels) }),
