@@ -80,8 +80,8 @@ describe('headroom audit', () => {
   it('shows who changed what', async () => {
     const r = await server.cli(['audit', '--target-kind', 'team']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^AT\s+ACTOR\s+ACTION\s+TARGET$/m);
-    expect(r.stdout).toMatch(/\sadmin\s+team\.create\s+group:default\/payments$/m);
+    expect(r.stdout).toMatch(/^AT\s+ACTOR\s+ACTION\s+TARGET\s+ID$/m);
+    expect(r.stdout).toMatch(/\sadmin\s+team\.create\s+group:default\/payments\s+[0-9a-f-]{36}$/m);
     const json = JSON.parse((await server.cli(['audit', '--limit', '1', '-o', 'json'])).stdout) as unknown[];
     expect(json).toHaveLength(1);
   });

@@ -16,8 +16,8 @@ export interface TeamsTable {
   annotations: string; // JSON object
   labels: string; // JSON object
   links: string; // JSON array
-  tags: Generated<string>; // JSON array (0002)
-  picture: string | null; // profile picture URL (0002)
+  tags: Generated<string>; // JSON array
+  picture: string | null; // profile picture URL
   created_at: number;
   updated_at: number;
 }
@@ -32,9 +32,9 @@ export interface UsersTable {
   password_hash: string | null;
   annotations: string;
   labels: string;
-  tags: Generated<string>; // JSON array (0002)
-  links: Generated<string>; // JSON array (0002)
-  picture: string | null; // profile picture URL (0002)
+  tags: Generated<string>; // JSON array
+  links: Generated<string>; // JSON array
+  picture: string | null; // profile picture URL
   created_at: number;
   updated_at: number;
 }

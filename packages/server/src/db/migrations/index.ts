@@ -1,9 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_catalog_and_auth.js';
-import * as m0002 from './0002_catalog_profiles.js';
 
 /** Every migration, in order. Imported statically so the build and the tests see the same set. */
 export const migrations: Record<string, Migration> = {
   '0001_catalog_and_auth': m0001,
-  '0002_catalog_profiles': m0002,
 };

@@ -31,6 +31,8 @@ describe.each(supportedDatabases())('teams and users on $name', ({ name, availab
       type: 'team',
       email: 'platform@example.com',
       parent: 'engineering',
+      picture: 'https://avatars.example/platform.png',
+      tags: ['paved-road'],
       links: [{ url: 'https://chat.example/#platform', type: 'chat' }],
       annotations: { 'headroom.dev/pager': 'platform' },
       labels: { cost: 'infra' },
@@ -48,8 +50,19 @@ describe.each(supportedDatabases())('teams and users on $name', ({ name, availab
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
-    const patched = await api('PATCH', '/teams/platform', { description: 'Paves roads', labels: {} });
-    expect(patched.json()).toMatchObject({ description: 'Paves roads', labels: {}, title: 'Platform' });
+    const patched = await api('PATCH', '/teams/platform', {
+      description: 'Paves roads',
+      labels: {},
+      picture: null,
+      tags: ['infra'],
+    });
+    expect(patched.json()).toMatchObject({
+      description: 'Paves roads',
+      labels: {},
+      title: 'Platform',
+      picture: null,
+      tags: ['infra'],
+    });
     expect((await api('GET', '/teams/platform')).json()).toEqual(patched.json());
     expect((await api('GET', '/teams')).json().map((x: { name: string }) => x.name)).toContain('platform');
   });

@@ -70,6 +70,8 @@ async function views(db: Kysely<Database>, rows: Selectable<TeamsTable>[]): Prom
     type: row.type,
     email: row.email,
     parent: row.parent_ref,
+    picture: row.picture,
+    tags: json.parse(row.tags),
     links: json.parse(row.links),
     members: members.get(row.id) ?? [],
     services: services.get(row.id) ?? [],
@@ -126,6 +128,8 @@ export async function createTeam(db: Kysely<Database>, ctx: Ctx, input: TeamCrea
         annotations: json.stringify(input.annotations ?? {}),
         labels: json.stringify(input.labels ?? {}),
         links: json.stringify(input.links ?? []),
+        picture: input.picture ?? null,
+        tags: json.stringify(input.tags ?? []),
         created_at: now,
         updated_at: now,
       })
@@ -160,6 +164,8 @@ export async function updateTeam(
         ...(input.annotations !== undefined && { annotations: json.stringify(input.annotations) }),
         ...(input.labels !== undefined && { labels: json.stringify(input.labels) }),
         ...(input.links !== undefined && { links: json.stringify(input.links) }),
+        ...(input.picture !== undefined && { picture: input.picture }),
+        ...(input.tags !== undefined && { tags: json.stringify(input.tags) }),
         updated_at: Date.now(),
       })
       .where('id', '=', row.id)

@@ -7,7 +7,7 @@ import { unlessDuplicate, withTransaction } from '../../db/index.js';
 import type { Database, UsersTable } from '../../db/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { hashPassword } from '../auth/secrets.js';
-import { iso, parseRef, REF_KIND, refOf, shortName } from './refs.js';
+import { iso, json, parseRef, REF_KIND, refOf, shortName } from './refs.js';
 
 interface Ctx {
   actor: Actor;
@@ -58,6 +58,9 @@ function view(row: Selectable<UsersTable>, teams: string[]): User {
     email: row.email,
     role: row.role,
     teams,
+    picture: row.picture,
+    tags: json.parse(row.tags),
+    links: json.parse(row.links),
     hasPassword: row.password_hash !== null,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
