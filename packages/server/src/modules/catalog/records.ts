@@ -3,59 +3,24 @@
  * stored shape that config as code compares and writes. No authorisation or audit here;
  * callers (apply) do both. Services have theirs in services.ts.
  */
-import type { Link, Role } from '@headroom/core/api/common';
 import { parseEntityRef } from '@headroom/core/catalog/entity-ref';
-import { normalizeRelations, type Relation } from '@headroom/core/config/catalog-objects';
+import {
+  type EntityObject,
+  normalizeRelations,
+  type Relation,
+  type TeamObject,
+  type UserObject,
+} from '@headroom/core/config/catalog-objects';
 import type { Kysely, Selectable } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import type { Database, EntitiesTable, TeamsTable, UsersTable } from '../../db/schema.js';
 import { json, REF_KIND, refOf } from './refs.js';
 import { resolveOwners } from './teams.js';
 
-export interface TeamRecord {
-  namespace: string;
-  name: string;
-  title: string | null;
-  description: string | null;
-  type: string | null;
-  email: string | null;
-  picture: string | null;
-  parentRef: string | null;
-  tags: string[];
-  links: Link[];
-  annotations: Record<string, string>;
-  labels: Record<string, string>;
-  relations: Relation[];
-}
-
-export interface UserRecord {
-  namespace: string;
-  name: string;
-  displayName: string | null;
-  email: string | null;
-  picture: string | null;
-  /** Undefined when writing keeps the stored role (new users become viewers). */
-  role?: Role;
-  tags: string[];
-  links: Link[];
-  annotations: Record<string, string>;
-  labels: Record<string, string>;
-}
-
-export interface EntityRecord {
-  kind: string;
-  namespace: string;
-  name: string;
-  title: string | null;
-  description: string | null;
-  ownerRef: string | null;
-  spec: Record<string, unknown>;
-  tags: string[];
-  links: Link[];
-  annotations: Record<string, string>;
-  labels: Record<string, string>;
-  relations: Relation[];
-}
+/** The stored shapes are the desired-state shapes of core's config objects, less what is kept elsewhere. */
+export type TeamRecord = Omit<TeamObject, 'members'>;
+export type UserRecord = Omit<UserObject, 'memberOf'>;
+export type EntityRecord = EntityObject;
 
 // ---- relations
 

@@ -1,5 +1,6 @@
 import type { Service, ServiceCreate, ServiceUpdate } from '@headroom/core/api/catalog';
 import { type Actor, canChangeOwned } from '@headroom/core/auth/policy';
+import type { ServiceObject } from '@headroom/core/config/catalog-objects';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '@headroom/core/errors';
 import type { Kysely, Selectable } from 'kysely';
 import { uuidv7 } from 'uuidv7';
@@ -18,24 +19,7 @@ export const DEFAULT_TIER = 3;
 export const DEFAULT_LIFECYCLE = 'production';
 
 /** What a service is, as stored: the shape both the API and apply write. */
-export interface ServiceRecord {
-  namespace: string;
-  name: string;
-  title: string | null;
-  description: string | null;
-  ownerRef: string | null;
-  type: string | null;
-  tier: number;
-  lifecycle: string;
-  systemRef: string | null;
-  tags: string[];
-  links: Service['links'];
-  business: Service['business'];
-  annotations: Record<string, string>;
-  labels: Record<string, string>;
-  /** Relations from this service, as canonical refs: dependsOn, consumesApi, providesApi. */
-  relations: { type: string; target: string }[];
-}
+export type ServiceRecord = ServiceObject;
 
 export async function findServiceByRef(db: Kysely<Database>, input: string) {
   const r = parseRef(input, REF_KIND.service, undefined, 'service');
