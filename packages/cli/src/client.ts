@@ -14,6 +14,8 @@ import type {
   UserUpdate,
 } from '@headroom/core/api/catalog';
 import type { Problem } from '@headroom/core/api/common';
+import type { IngestResult, IngestStream } from '@headroom/core/api/ingest';
+import type { Slo } from '@headroom/core/api/slo';
 import { ApiError, UnreachableError, UsageError } from './errors.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -57,14 +59,27 @@ export class HeadroomClient {
   async request<T>(
     method: string,
     path: string,
-    options: { query?: Query; body?: unknown } = {},
+    options: {
+      query?: Query;
+      body?: unknown;
+      accept?: string;
+      /** A body sent as it is (NDJSON), instead of `body` as JSON. */
+      raw?: { type: string; data: Uint8Array };
+      headers?: Record<string, string>;
+      /** Sees the response headers of a successful answer. */
+      onHeaders?: (headers: Headers) => void;
+    } = {},
   ): Promise<T> {
     const url = new URL(`${this.server}${API}${path}`);
     for (const [key, value] of Object.entries(options.query ?? {}))
       if (value !== undefined) url.searchParams.set(key, String(value));
-    const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+    const headers: Record<string, string> = {
+      accept: `${options.accept ?? 'application/json'}, application/problem+json`,
+    };
     if (this.#token) headers.authorization = `Bearer ${this.#token}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.raw) headers['content-type'] = options.raw.type;
+    Object.assign(headers, options.headers);
     let status: number;
     let text: string;
     let statusText: string;
@@ -73,12 +88,16 @@ export class HeadroomClient {
         method,
         headers,
         ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
+        ...(options.raw && { body: options.raw.data }),
       });
       ({ status, statusText } = response);
+      if (status < 400) options.onHeaders?.(response.headers);
       text = await response.text();
     } catch (error) {
       throw new UnreachableError(this.server, reasonOf(error));
     }
+    // A text answer (YAML export) is returned as it came.
+    if (options.accept && status < 400) return text as T;
     let body: unknown;
     try {
       body = text === '' ? undefined : JSON.parse(text);
@@ -152,6 +171,32 @@ export class HeadroomClient {
     list: () => this.request<Token[]>('GET', '/tokens'),
     create: (body: TokenCreate) => this.request<TokenCreated>('POST', '/tokens', { body }),
     revoke: (id: string) => this.request<void>('DELETE', `/tokens/${enc(id)}`),
+  };
+
+  readonly slos = {
+    list: (query: Query = {}) => this.request<Slo[]>('GET', '/slos', { query }),
+    get: (name: string) => this.request<Slo>('GET', `/slos/${enc(name)}`),
+  };
+
+  /** OpenSLO v1 YAML of the SLOs (one service's, or all) and the objects they use. */
+  exportOpenSlo(query: { service?: string | undefined } = {}): Promise<string> {
+    return this.request<string>('GET', '/export/openslo', { query, accept: 'application/yaml' });
+  }
+
+  readonly ingest = {
+    /** One NDJSON batch; `replayed` when the server answered with its stored reply to the same key. */
+    events: async (ndjson: Uint8Array, idempotencyKey: string) => {
+      let replayed = false;
+      const result = await this.request<IngestResult>('POST', '/ingest/events', {
+        raw: { type: 'application/x-ndjson', data: ndjson },
+        headers: { 'idempotency-key': idempotencyKey },
+        onHeaders: (headers) => {
+          replayed = headers.get('idempotent-replayed') === 'true';
+        },
+      });
+      return { result, replayed };
+    },
+    streams: () => this.request<IngestStream[]>('GET', '/ingest/streams'),
   };
 
   whoami(): Promise<WhoAmI> {

@@ -43,6 +43,10 @@ describe('the command tree', () => {
         'tokens revoke',
         'whoami',
         'audit',
+        'slo list',
+        'slo get',
+        'export openslo',
+        'ingest',
       ]),
     );
   });

@@ -3,8 +3,11 @@ import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import { registerApply } from './commands/apply.js';
 import { registerAudit } from './commands/audit.js';
+import { registerExport } from './commands/export.js';
+import { registerIngest } from './commands/ingest.js';
 import { registerServe } from './commands/serve.js';
 import { registerServices } from './commands/services.js';
+import { registerSlo } from './commands/slo.js';
 import { registerTeams } from './commands/teams.js';
 import { registerTokens } from './commands/tokens.js';
 import { registerUsers } from './commands/users.js';
@@ -21,6 +24,9 @@ Examples:
   $ headroom apply -f catalog/ --dry-run         show what applying a folder of YAML would change
   $ headroom services list --team payments
   $ headroom services get checkout -o json
+  $ headroom slo list --service checkout
+  $ headroom export openslo --service checkout -f slos.yaml
+  $ headroom ingest events.ndjson                send SLI records (NDJSON) to their streams
   $ headroom --server https://headroom.example.com teams list
 
 Environment:
@@ -58,5 +64,8 @@ export function buildProgram(io: CliIo): Command {
   registerTokens(program, ctx);
   registerWhoami(program, ctx);
   registerAudit(program, ctx);
+  registerSlo(program, ctx);
+  registerExport(program, ctx);
+  registerIngest(program, ctx);
   return program;
 }

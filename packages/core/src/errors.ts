@@ -12,6 +12,8 @@ export interface FieldProblem {
   file?: string;
   line?: number;
   column?: number;
+  /** A stable code for this one problem, where a request reports several (ingest's rejected lines). */
+  code?: string;
 }
 
 export class HeadroomError extends Error {

@@ -18,6 +18,10 @@ import { authRoutes } from './modules/auth/routes.js';
 import { type BootstrapResult, bootstrapAdmin } from './modules/auth/service.js';
 import { catalogRoutes } from './modules/catalog/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
+import { prometheusRoutes } from './modules/prometheus/routes.js';
+import { sliDataRoutes } from './modules/sli-data/routes.js';
+import { sloStatusRoutes } from './modules/slo-status/routes.js';
+import { sloRoutes } from './modules/slos/routes.js';
 
 /** What every route plugin receives. */
 export interface AppDeps {
@@ -105,6 +109,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(catalogRoutes, deps);
       await api.register(applyRoutes, deps);
       await api.register(auditRoutes, deps);
+      await api.register(sloRoutes, deps);
+      await api.register(sliDataRoutes, deps);
+      await api.register(sloStatusRoutes, deps);
+      await api.register(prometheusRoutes, deps);
     },
     { prefix: API_PREFIX },
   );

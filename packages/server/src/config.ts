@@ -14,6 +14,10 @@ export interface ServerConfig {
   secureCookies: boolean;
   /** Largest accepted request body. */
   bodyLimitBytes: number;
+  /** SLI buckets older than this many days are deleted, and records older than it are refused. */
+  sliRetentionDays: number;
+  /** Seconds between SLO evaluation passes; 0 turns the evaluator off in this process. */
+  evaluationIntervalSeconds: number;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -27,5 +31,19 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     sessionTtlMs: Number(env.HEADROOM_SESSION_TTL_HOURS || 12) * 3_600_000,
     secureCookies: env.HEADROOM_SECURE_COOKIES === 'true',
     bodyLimitBytes: 1024 * 1024,
+    sliRetentionDays: positiveInteger(env, 'HEADROOM_SLI_RETENTION_DAYS', 400),
+    evaluationIntervalSeconds:
+      env.HEADROOM_EVALUATION_INTERVAL_SECONDS === '0'
+        ? 0
+        : positiveInteger(env, 'HEADROOM_EVALUATION_INTERVAL_SECONDS', 30),
   };
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} must be a whole number of at least 1, got '${text}'`);
+  return value;
 }

@@ -1,5 +1,6 @@
 import { buildApp } from './app.js';
 import type { ServerConfig } from './config.js';
+import { startEvaluator } from './modules/slo-status/evaluator.js';
 
 export interface RunningServer {
   url: string;
@@ -27,9 +28,17 @@ export async function startServer(
       'Log in with an API token (HEADROOM_TOKEN) or a user password; `headroom tokens create` makes tokens.',
     );
   }
+  // Background work runs beside the API; on PostgreSQL only the process holding the lock evaluates.
+  const evaluator =
+    config.evaluationIntervalSeconds > 0
+      ? startEvaluator(database, { intervalMs: config.evaluationIntervalSeconds * 1000, log: app.log })
+      : null;
   let closing: Promise<void> | undefined;
   const close = () => {
-    closing ??= app.close().then(() => undefined);
+    closing ??= (async () => {
+      await evaluator?.stop();
+      await app.close();
+    })();
     return closing;
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

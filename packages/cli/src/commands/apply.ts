@@ -50,8 +50,9 @@ export function registerApply(program: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       `
-Files may hold several YAML documents (---): Backstage catalog entities (Component, System, API, Resource,
-Group, User, Domain) today; OpenSLO v1 and headroom.dev/v1 kinds as they arrive. Nothing is written unless
+Files may hold several YAML documents (---) or one YAML list of objects: Backstage catalog entities (Component,
+System, API, Resource, Group, User, Domain) and OpenSLO v1 (SLO, SLI, DataSource, AlertPolicy, AlertCondition,
+AlertNotificationTarget, Service); headroom.dev/v1 kinds as they arrive. Nothing is written unless
 every document is valid; a second apply of the same files reports everything unchanged.
 
 Examples:

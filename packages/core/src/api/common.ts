@@ -18,6 +18,7 @@ export const Problem = Type.Object(
           file: Type.Optional(Type.String()),
           line: Type.Optional(Type.Integer()),
           column: Type.Optional(Type.Integer()),
+          code: Type.Optional(Type.String({ description: 'Stable code of this one problem, where given' })),
         }),
       ),
     ),

@@ -2,3 +2,5 @@ export * from './apply.js';
 export * from './auth.js';
 export * from './catalog.js';
 export * from './common.js';
+export * from './ingest.js';
+export * from './slo.js';

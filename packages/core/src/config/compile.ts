@@ -154,6 +154,14 @@ export function compileConfig(files: readonly ConfigFile[], registry: KindRegist
   for (const doc of documents) objects.push(...normalizeDocument(doc, registry, problems, warnings));
   problems.push(...duplicates(objects));
   if (problems.length > 0) throw configError(problems);
-  for (const pass of registry.passes) pass(objects, (w) => warnings.push(w));
+  for (const pass of registry.passes) {
+    pass(
+      objects,
+      (w) => warnings.push(w),
+      ({ path, ...p }) =>
+        problems.push({ category: 'schema', path: toPointer(path), readable: formatPath(path), ...p }),
+    );
+  }
+  if (problems.length > 0) throw configError(problems);
   return { objects, warnings };
 }

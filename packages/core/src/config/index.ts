@@ -7,11 +7,13 @@
  * give the server an apply store for that type (packages/server/src/modules/apply/stores).
  */
 import { registerBackstageKinds } from './backstage/index.js';
+import { registerOpenSloKinds } from './openslo/index.js';
 import { KindRegistry } from './registry.js';
 
 export * from './backstage/index.js';
 export * from './catalog-objects.js';
 export * from './compile.js';
+export * from './openslo/index.js';
 export * from './path.js';
 export * from './registry.js';
 export * from './types.js';
@@ -21,5 +23,7 @@ export * from './yaml-loader.js';
 export function builtinKindRegistry(): KindRegistry {
   const registry = new KindRegistry();
   registerBackstageKinds(registry);
+  // The PromQL grammar check of Prometheus metric sources plugs in here (checkMetricSource).
+  registerOpenSloKinds(registry);
   return registry;
 }

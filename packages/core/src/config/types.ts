@@ -50,6 +50,8 @@ export interface DesiredObject<D = unknown> {
   data: D;
   source: SourcePosition;
   references: ObjectReference[];
+  /** Position of a field of the object's document, for rules checked after all documents are read. */
+  locate?: (path: readonly PathSegment[]) => SourcePosition;
 }
 
 export interface ConfigWarning {
@@ -85,12 +87,26 @@ export interface KindHandler {
   normalize(doc: SourceDocument, ctx: NormalizeContext): DesiredObject[];
 }
 
+/** A problem found by a cross-document pass, at a field of one object's document. */
+export interface PassProblem {
+  message: string;
+  file: string;
+  line: number;
+  column: number;
+  path: readonly PathSegment[];
+}
+
 /**
  * A step that runs once every document is normalized and sees all objects together, for
- * rules that span documents (a Group's `children` set the parent of child groups). It may
- * change objects' data and report warnings; it must not add or remove objects.
+ * rules that span documents (a Group's `children` set the parent of child groups; an SLO's
+ * `indicatorRef` names an SLI of another file). It may change objects' data, report warnings
+ * and report problems (then nothing is applied); it must not add or remove objects.
  */
-export type ConfigPass = (objects: DesiredObject[], warn: (warning: ConfigWarning) => void) => void;
+export type ConfigPass = (
+  objects: DesiredObject[],
+  warn: (warning: ConfigWarning) => void,
+  error: (problem: PassProblem) => void,
+) => void;
 
 export interface CategorizedProblem extends FieldProblem {
   category: ProblemCategory;

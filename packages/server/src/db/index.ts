@@ -13,6 +13,8 @@ export interface Db {
   dialect: DialectName;
   /** Where the data lives, without credentials, for logs. */
   location: string;
+  /** The URL it was opened with (credentials included), for connections of their own (leader lock). */
+  url: string;
   close(): Promise<void>;
 }
 
@@ -31,7 +33,7 @@ export function openDatabase(url: string): Db {
     const pool = new pg.Pool({ connectionString: url, max: 10, types: pgTypes });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const location = url.replace(/\/\/[^@/]*@/, '//');
-    return { db, dialect: 'postgres', location, close: () => db.destroy() };
+    return { db, dialect: 'postgres', location, url, close: () => db.destroy() };
   }
   let path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
   if (path.startsWith('//')) path = path.slice(2);
@@ -41,10 +43,13 @@ export function openDatabase(url: string): Db {
   }
   const sqlite = new SQLite(path);
   sqlite.pragma('journal_mode = WAL');
+  // FULL: every commit is fsynced before it returns, so a success reply (an ingest batch, any
+  // change) survives power loss, not only a crash of the process (NORMAL's guarantee in WAL).
+  sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', location: path, close: () => db.destroy() };
+  return { db, dialect: 'sqlite', location: path, url, close: () => db.destroy() };
 }
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {

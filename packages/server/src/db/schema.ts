@@ -132,6 +132,90 @@ export interface AppliedObjectsTable {
   applied_at: number;
 }
 
+/** SLI data: (good, total) per stream per epoch minute (0003_sli_buckets). */
+export interface SliBucketsTable {
+  stream: string;
+  minute: number;
+  good: number;
+  total: number;
+  updated_at: number;
+}
+
+/** One row per SLI stream, kept in step with its buckets by every write. */
+export interface SliStreamsTable {
+  stream: string;
+  first_minute: number;
+  last_minute: number;
+  buckets: number;
+  /** Earliest minute changed since the evaluator last claimed the stream; null when nothing changed. */
+  dirty_from_minute: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Idempotency-Key records of ingest batches: the stored 200 reply, per user and key. */
+export interface IngestBatchesTable {
+  scope: string;
+  idempotency_key: string;
+  request_hash: string;
+  response: string; // JSON
+  created_at: number;
+}
+
+/** How far polling a Prometheus-backed stream has got (0004_prometheus_poll_state). */
+export interface PrometheusPollStateTable {
+  stream: string;
+  /** Epoch minutes [covered_from, covered_to) already read into sli_buckets. */
+  covered_from: number | null;
+  covered_to: number | null;
+  last_success_at: number | null;
+  last_error: string | null;
+  last_error_at: number | null;
+  /** Consecutive failed polls. */
+  failures: Generated<number>;
+  updated_at: number;
+}
+
+/** SLO definitions (0002_slos): normalized OpenSLO (references by name) and the document as written. */
+export interface SlosTable {
+  id: string;
+  name: string;
+  display_name: string | null;
+  /** spec.service as written. */
+  service: string;
+  /** The catalog service it names, `component:namespace/name`; null when it is no valid ref. */
+  service_ref: string | null;
+  definition: string; // JSON: core's Slo, references unresolved
+  document: string; // JSON: the OpenSLO document as written
+  created_at: number;
+  updated_at: number;
+}
+
+/** OpenSLO objects other than SLOs: SLI, DataSource, AlertPolicy, AlertCondition, AlertNotificationTarget, Service. */
+export interface OpensloObjectsTable {
+  id: string;
+  kind: string;
+  name: string;
+  definition: string; // JSON, normalized
+  document: string; // JSON, as written
+  created_at: number;
+  updated_at: number;
+}
+
+/** Which OpenSLO object names which (refs such as `slo:default/x` → `sli:default/y`). */
+export interface OpensloReferencesTable {
+  source_ref: string;
+  target_ref: string;
+}
+
+/** The evaluator's latest status per SLO (JSON of core's SloStatus). */
+export interface SloStatusTable {
+  slo_name: string;
+  evaluated_at: number;
+  state: string;
+  status: string;
+}
+
 export interface Database {
   teams: TeamsTable;
   users: UsersTable;
@@ -143,6 +227,14 @@ export interface Database {
   sessions: SessionsTable;
   audit_log: AuditLogTable;
   applied_objects: AppliedObjectsTable;
+  slos: SlosTable;
+  openslo_objects: OpensloObjectsTable;
+  openslo_references: OpensloReferencesTable;
+  prometheus_poll_state: PrometheusPollStateTable;
+  sli_buckets: SliBucketsTable;
+  sli_streams: SliStreamsTable;
+  ingest_batches: IngestBatchesTable;
+  slo_status: SloStatusTable;
 }
 
 export type { Generated };

@@ -45,6 +45,9 @@ const TABLES = [
   'sessions',
   'audit_log',
   'applied_objects',
+  'sli_buckets',
+  'sli_streams',
+  'ingest_batches',
 ] as const;
 
 /**

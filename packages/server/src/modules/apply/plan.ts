@@ -5,8 +5,10 @@
  */
 import type { PlanAction, PlanWarning } from '@headroom/core/api/apply';
 import { type EntityRef, parseEntityRef } from '@headroom/core/catalog/entity-ref';
-import type { CompiledConfig } from '@headroom/core/config/compile';
+import { CONFIG_ERROR_CODES, type CompiledConfig } from '@headroom/core/config/compile';
+import { formatPath, pointerToPath } from '@headroom/core/config/path';
 import type { DesiredObject } from '@headroom/core/config/types';
+import { type FieldProblem, InputError } from '@headroom/core/errors';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { type MembershipPlan, planMemberships } from './memberships.js';
@@ -54,6 +56,20 @@ export class StoreIndex {
   forRefKind(kind: string): ApplyStore | undefined {
     return this.byKind.get(kind);
   }
+
+  all(): ApplyStore[] {
+    return [...this.byType.values()];
+  }
+}
+
+/** Problems found against what is stored: the same 400 INVALID_CONFIG as a document problem. */
+function planError(problems: FieldProblem[]): InputError {
+  const f = problems[0]!;
+  const where = f.file ? `${f.file}${f.line ? `:${f.line}:${f.column ?? 1}` : ''}: ` : '';
+  const field = f.path ? `${formatPath(pointerToPath(f.path))} ` : '';
+  const more =
+    problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+  return new InputError(`${where}${field}${f.message}${more}`, problems, CONFIG_ERROR_CODES.schema);
 }
 
 const DISPLAY_KIND: Record<string, string> = { api: 'API' };
@@ -119,6 +135,14 @@ export async function computePlan(
   const removed = new Set(deletes.map((d) => d.ref));
   const lookup = new CatalogLookup(db, declared, removed, (kind) => stores.forRefKind(kind));
   const warnings = [...compiled.warnings, ...(await unresolvedReferences(compiled.objects, lookup))];
+  const problems: FieldProblem[] = [];
+  for (const store of stores.all()) {
+    if (!store.verify) continue;
+    const check = await store.verify(db, { objects: compiled.objects, declared, removed });
+    warnings.push(...check.warnings);
+    problems.push(...check.problems);
+  }
+  if (problems.length > 0) throw planError(problems);
 
   const memberships = await planMemberships(db, compiled.objects, lookup, removed);
   for (const change of upserts) {

@@ -47,7 +47,7 @@ export async function unresolvedReferences(
     for (const r of o.references) {
       if (await lookup.exists(r.ref)) continue;
       warnings.push({
-        message: `${o.kind} '${o.ref}': ${formatPath(pointerToPath(r.path))} '${r.ref}' is not in the catalog or in these files; kept as written.`,
+        message: `${o.kind} '${o.ref}': ${formatPath(pointerToPath(r.path))} '${r.ref}' is not in Headroom or in these files; kept as written.`,
         file: r.position.file,
         line: r.position.line,
         path: r.path,

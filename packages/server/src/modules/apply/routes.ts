@@ -17,7 +17,7 @@ export const applyRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, { db 
       bodyLimit: APPLY_BODY_LIMIT_BYTES,
       schema: {
         tags: ['apply'],
-        summary: 'Apply YAML config (Backstage descriptors; OpenSLO and headroom.dev kinds to come)',
+        summary: 'Apply YAML config (Backstage descriptors, OpenSLO v1; headroom.dev kinds to come)',
         description:
           'Validates every document of every file first (400 with file, line and column on any problem), ' +
           'then plans and applies all changes in one transaction. dryRun only plans; prune also deletes ' +

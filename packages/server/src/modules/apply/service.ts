@@ -17,10 +17,11 @@ import type { UserRecord } from '../catalog/records.js';
 import { REF_KIND, refOf } from '../catalog/refs.js';
 import { applyStores } from './catalog-stores.js';
 import { executeMemberships } from './memberships.js';
+import { openSloStores } from './openslo-stores.js';
 import { computePlan, type Plan, type PlannedChange, StoreIndex } from './plan.js';
 
 const registry = builtinKindRegistry();
-const stores = new StoreIndex(applyStores);
+const stores = new StoreIndex([...applyStores, ...openSloStores]);
 
 const positionOf = (c: PlannedChange) =>
   c.object ? { file: c.object.source.file, line: c.object.source.line, column: c.object.source.column } : {};
@@ -28,6 +29,7 @@ const positionOf = (c: PlannedChange) =>
 /** A forbidden change fails the whole apply; the problem lists every one of them. */
 async function authorise(db: Kysely<Database>, actor: Actor, plan: Plan): Promise<void> {
   const problems: FieldProblem[] = [];
+  const declared = new Map(plan.changes.flatMap((c) => (c.object ? [[c.ref, c.object] as const] : [])));
   for (const c of plan.changes) {
     if (c.action === 'unchanged') continue;
     const verdict = await c.store.authorise(db, actor, {
@@ -35,6 +37,7 @@ async function authorise(db: Kysely<Database>, actor: Actor, plan: Plan): Promis
       current: c.current,
       desired: c.desired,
       what: `${c.kind} '${c.ref}'`,
+      declared: (ref) => declared.get(ref),
     });
     if (!verdict.allowed)
       problems.push({ path: '', message: `${c.action} ${c.ref}: ${verdict.reason}`, ...positionOf(c) });

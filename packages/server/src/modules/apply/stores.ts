@@ -1,13 +1,15 @@
 /**
  * Where apply keeps each type of desired object. The core's kind registry turns documents into
  * DesiredObjects with a `type`; a store of that type knows how to read the current state, tell
- * what differs, authorise a change, write and delete. A later issue adds e.g. an 'slo' store
- * to `applyStores` beside the catalog ones.
+ * what differs, authorise a change, write and delete, and optionally check rules that span
+ * objects (`verify`). OpenSLO's stores (openslo-stores.ts) sit beside the catalog ones.
  */
 
-import type { PlanAction } from '@headroom/core/api/apply';
+import type { PlanAction, PlanWarning } from '@headroom/core/api/apply';
 import type { Actor, Verdict } from '@headroom/core/auth/policy';
 import type { EntityRef } from '@headroom/core/catalog/entity-ref';
+import type { DesiredObject } from '@headroom/core/config/types';
+import type { FieldProblem } from '@headroom/core/errors';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { json } from '../catalog/refs.js';
@@ -23,6 +25,22 @@ export interface ChangeToAuthorise<R = unknown> {
   desired?: R;
   /** Human name for messages: `service 'checkout'`. */
   what: string;
+  /** An object declared in the files being applied, by ref (it may not be stored yet). */
+  declared?: (ref: string) => DesiredObject | undefined;
+}
+
+/** What a store's cross-object check sees: every declared object and what the plan deletes. */
+export interface PlanContext {
+  objects: readonly DesiredObject[];
+  declared: ReadonlySet<string>;
+  /** Refs the plan deletes (prune). */
+  removed: ReadonlySet<string>;
+}
+
+export interface PlanCheck {
+  warnings: PlanWarning[];
+  /** Problems that refuse the whole apply (400 INVALID_CONFIG), with file and line where known. */
+  problems: FieldProblem[];
 }
 
 export interface ApplyStore<D = unknown, R = unknown> {
@@ -42,6 +60,8 @@ export interface ApplyStore<D = unknown, R = unknown> {
   authorise(db: Kysely<Database>, actor: Actor, change: ChangeToAuthorise<R>): Promise<Verdict>;
   write(db: Kysely<Database>, record: R): Promise<void>;
   remove(db: Kysely<Database>, ref: EntityRef): Promise<void>;
+  /** Rules across objects and what is stored (e.g. an SLO's indicatorRef), checked once per plan. */
+  verify?(db: Kysely<Database>, plan: PlanContext): Promise<PlanCheck>;
 }
 
 const IDENTITY = new Set(['kind', 'namespace', 'name']);
