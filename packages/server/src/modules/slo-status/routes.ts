@@ -1,5 +1,5 @@
-import { SloSeries, SloSeriesQuery } from '@headroom/core/api/slo-status';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { SloSeries, SloSeriesQuery } from '@headroom/core/api/slo-status';
 import Type from 'typebox';
 import type { AppDeps } from '../../app.js';
 import { errorResponses, security } from '../../http/responses.js';

@@ -25,7 +25,10 @@ export async function sloSeries(
   const rolling = slo.timeWindow.type === 'rolling';
   const to = Math.floor((query.to ?? now) / MINUTE_MS) * MINUTE_MS;
   const from = query.from ?? windowAt(spec, to).start;
-  if (!(from < to)) throw new InputError('`from` must be before `to`.', [{ path: 'querystring/from', message: 'not before to' }]);
+  if (!(from < to))
+    throw new InputError('`from` must be before `to`.', [
+      { path: 'querystring/from', message: 'not before to' },
+    ]);
   const stepSeconds = query.step ?? Math.max(60, Math.ceil((to - from) / 1000 / 200 / 60) * 60);
   const step = stepSeconds * 1000;
   if ((to - from) / step > MAX_POINTS) {
