@@ -6,7 +6,9 @@ import Type from 'typebox';
 import { Timestamp } from './common.js';
 
 const Nullable = <T extends Type.TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const Rate = Nullable(Type.Number({ description: 'Error ratio ÷ error budget; null: no events in the window' }));
+const Rate = Nullable(
+  Type.Number({ description: 'Error ratio ÷ error budget; null: no events in the window' }),
+);
 
 export const SloState = Type.Union(
   [Type.Literal('healthy'), Type.Literal('burning'), Type.Literal('exhausted'), Type.Literal('no-data')],
@@ -21,7 +23,9 @@ export const SloStatus = Type.Object({
   state: SloState,
   evaluatedAt: Timestamp,
   window: Type.Object({ start: Timestamp, end: Timestamp }),
-  sli: Nullable(Type.Number({ description: 'Over the window: good ÷ total (units of the budgeting method)' })),
+  sli: Nullable(
+    Type.Number({ description: 'Over the window: good ÷ total (units of the budgeting method)' }),
+  ),
   good: Type.Number(),
   total: Type.Number(),
   errorBudget: Type.Object({
@@ -32,7 +36,9 @@ export const SloStatus = Type.Object({
       Type.Number({ description: 'Budget × total − bad: bad events (or slices) still allowed' }),
     ),
     remainingMinutes: Nullable(
-      Type.Number({ description: 'Minutes of total failure at the last hour’s traffic that would exhaust it' }),
+      Type.Number({
+        description: 'Minutes of total failure at the last hour’s traffic that would exhaust it',
+      }),
     ),
   }),
   burnRates: Type.Object({
@@ -51,23 +57,37 @@ export const SloStatus = Type.Object({
       '1d': Nullable(Timestamp),
       '7d': Nullable(Timestamp),
     },
-    { description: 'When the budget runs out at the burn rate of each look-back; null: not within the window' },
+    {
+      description: 'When the budget runs out at the burn rate of each look-back; null: not within the window',
+    },
   ),
-  dataAge: Nullable(Type.Number({ description: 'Seconds since the newest minute with data; null: no data ever' })),
+  dataAge: Nullable(
+    Type.Number({ description: 'Seconds since the newest minute with data; null: no data ever' }),
+  ),
   lastDataAt: Nullable(Timestamp),
-  noDataSlices: Type.Integer({ description: 'Timeslice methods: slices without data, left out of both sides' }),
+  noDataSlices: Type.Integer({
+    description: 'Timeslice methods: slices without data, left out of both sides',
+  }),
   corrections: Type.Array(Type.Object({ start: Timestamp, end: Timestamp }), {
     description: 'Budget corrections inside the window: their minutes count for nothing',
   }),
-  note: Nullable(Type.String({ description: 'Why numbers are missing, e.g. a source Headroom cannot query' })),
+  note: Nullable(
+    Type.String({ description: 'Why numbers are missing, e.g. a source Headroom cannot query' }),
+  ),
 });
 export type SloStatus = Type.Static<typeof SloStatus>;
 
 export const SloSeriesQuery = Type.Object({
-  from: Type.Optional(Type.String({ format: 'date-time', description: 'Default: the start of the SLO window' })),
+  from: Type.Optional(
+    Type.String({ format: 'date-time', description: 'Default: the start of the SLO window' }),
+  ),
   to: Type.Optional(Type.String({ format: 'date-time', description: 'Default: now' })),
   step: Type.Optional(
-    Type.Integer({ minimum: 60, maximum: 86_400, description: 'Seconds between points; default fits ~200 points' }),
+    Type.Integer({
+      minimum: 60,
+      maximum: 86_400,
+      description: 'Seconds between points; default fits ~200 points',
+    }),
   ),
 });
 

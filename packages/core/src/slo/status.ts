@@ -38,11 +38,18 @@ export function sloStatus(e: SloEvaluation, ctx: StatusContext): SloStatus {
       remainingMinutes: e.remainingMinutes,
     },
     burnRates: { ...e.burnRates },
-    exhaustion: { '1h': iso(e.exhaustion['1h']), '1d': iso(e.exhaustion['1d']), '7d': iso(e.exhaustion['7d']) },
+    exhaustion: {
+      '1h': iso(e.exhaustion['1h']),
+      '1d': iso(e.exhaustion['1d']),
+      '7d': iso(e.exhaustion['7d']),
+    },
     dataAge: lastDataAt === null ? null : Math.max(0, Math.round((e.now - lastDataAt) / 1000)),
     lastDataAt: iso(lastDataAt),
     noDataSlices: e.noDataSlices,
-    corrections: ctx.corrections.map((c) => ({ start: new Date(c.start).toISOString(), end: new Date(c.end).toISOString() })),
+    corrections: ctx.corrections.map((c) => ({
+      start: new Date(c.start).toISOString(),
+      end: new Date(c.end).toISOString(),
+    })),
     note: ctx.note,
   };
 }
