@@ -8,6 +8,7 @@ import { registerIngest } from './commands/ingest.js';
 import { registerServe } from './commands/serve.js';
 import { registerServices } from './commands/services.js';
 import { registerSlo } from './commands/slo.js';
+import { registerSloStatus } from './commands/slo-status.js';
 import { registerTeams } from './commands/teams.js';
 import { registerTokens } from './commands/tokens.js';
 import { registerUsers } from './commands/users.js';
@@ -64,7 +65,7 @@ export function buildProgram(io: CliIo): Command {
   registerTokens(program, ctx);
   registerWhoami(program, ctx);
   registerAudit(program, ctx);
-  registerSlo(program, ctx);
+  registerSloStatus(registerSlo(program, ctx), ctx);
   registerExport(program, ctx);
   registerIngest(program, ctx);
   return program;

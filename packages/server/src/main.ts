@@ -31,7 +31,11 @@ export async function startServer(
   // Background work runs beside the API; on PostgreSQL only the process holding the lock evaluates.
   const evaluator =
     config.evaluationIntervalSeconds > 0
-      ? startEvaluator(database, { intervalMs: config.evaluationIntervalSeconds * 1000, log: app.log })
+      ? startEvaluator(database, {
+          intervalMs: config.evaluationIntervalSeconds * 1000,
+          log: app.log,
+          retentionDays: config.sliRetentionDays,
+        })
       : null;
   let closing: Promise<void> | undefined;
   const close = () => {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { ApplyResult } from '@headroom/core/api/apply';
 import type { Slo } from '@headroom/core/api/slo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evaluateAll } from '../../../server/src/modules/slo-status/evaluator.js';
 import { type CliServer, startCliServer } from '../test-support/cli.js';
 
 const EXAMPLES = fileURLToPath(
@@ -52,9 +53,11 @@ describe('headroom slo', () => {
     const r = await server.cli(['slo', 'list']);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^NAME\s+SERVICE\s+OWNER\s+OBJECTIVE\s+WINDOW\s+BUDGETING\s+SOURCE$/);
+    expect(lines[0]).toMatch(
+      /^NAME\s+SERVICE\s+OWNER\s+OBJECTIVE\s+WINDOW\s+BUDGETING\s+STATE\s+BUDGET LEFT\s+BURN 1H\s+SOURCE$/,
+    );
     expect(lines.find((l) => l.startsWith('search-slo'))).toMatch(
-      /^search-slo\s+web-shop\s+payments\s+99%\s+2w rolling\s+Occurrences\s+Any \(not queryable; push to search-slo\)$/,
+      /^search-slo\s+web-shop\s+payments\s+99%\s+2w rolling\s+Occurrences\s+not evaluated\s+-\s+-\s+Any \(not queryable; push to search-slo\)$/,
     );
     expect(lines.find((l) => l.startsWith('service-availability'))).toMatch(
       /99\.5%, 99%\s+1m calendar\s+Timeslices/,
@@ -62,6 +65,44 @@ describe('headroom slo', () => {
     const json = await server.cli(['slo', 'list', '--team', 'payments', '-o', 'json']);
     expect((JSON.parse(json.stdout) as Slo[]).map((s) => s.name)).toEqual(['main-page', 'search-slo']);
     expect((await server.cli(['slo', 'list', '--service', 'nothing'])).stdout).toBe('no SLOs\n');
+  });
+
+  it('shows the evaluator status of an SLO, and filters the list by state', async () => {
+    const before = await server.cli(['slo', 'status', 'main-page']);
+    expect(before.code, before.stderr).toBe(0);
+    expect(before.stdout).toBe('main-page: not evaluated yet (the evaluator runs every 30 s)\n');
+    const minute = Math.floor(Date.now() / 60_000);
+    const records = [0, 1, 2, 3]
+      .map((i) =>
+        JSON.stringify({
+          stream: 'main-page',
+          ts: (minute - 4 + i) * 60_000,
+          good: i === 3 ? 90 : 100,
+          total: 100,
+        }),
+      )
+      .join('\n');
+    const ingested = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/ingest/events',
+      headers: { ...server.admin, 'content-type': 'application/x-ndjson' },
+      payload: records,
+    });
+    expect(ingested.statusCode, ingested.body).toBe(200);
+    await evaluateAll(server.database, minute * 60_000);
+    const r = await server.cli(['slo', 'status', 'main-page']);
+    expect(r.code, r.stderr).toBe(0);
+    // RatioTimeslices, 1-minute slices: ratios 1, 1, 1 and 0.9 average 0.975, so 0.1 of 4 slice
+    // units is bad against a 1 % budget of 0.04: 2.5 budgets spent.
+    expect(r.stdout).toMatch(/^State:\s+exhausted$/m);
+    expect(r.stdout).toMatch(/^Events:\s+3\.9 good of 4$/m);
+    expect(r.stdout).toMatch(/^Budget:\s+1% of events; 250% spent, -150% left$/m);
+    expect(r.stdout).toMatch(/^Burn rates:\s+5m 2\.50 {2}30m 2\.50 {2}1h 2\.50/m);
+    expect(r.stdout).toMatch(/^Data age:\s+0 s$/m);
+    const json = JSON.parse((await server.cli(['slo', 'status', 'main-page', '-o', 'json'])).stdout);
+    expect(json.errorBudget.remainingEvents).toBeCloseTo(-0.06, 9);
+    const exhausted = await server.cli(['slo', 'list', '--status', 'exhausted', '-o', 'json']);
+    expect((JSON.parse(exhausted.stdout) as Slo[]).map((s) => s.name)).toEqual(['main-page']);
   });
 
   it('shows one SLO definition', async () => {

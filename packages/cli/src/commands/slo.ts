@@ -2,6 +2,7 @@ import type { Slo, SloDefinition } from '@headroom/core/api/slo';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { type Output, time } from '../output.js';
+import { remainingText } from './slo-status.js';
 
 /** 0.999 → `99.9%`. */
 export function percent(target: number): string {
@@ -81,11 +82,23 @@ Examples:
     .description('List SLOs')
     .option('--service <service>', 'only SLOs of this service')
     .option('--team <team>', "only SLOs of this team's services")
-    .action(async (o: { service?: string; team?: string }) => {
+    .option('--status <state>', 'only SLOs in this state: healthy, burning, exhausted, no-data')
+    .action(async (o: { service?: string; team?: string; status?: string }) => {
       const out = ctx.output();
       out.result(await ctx.client().slos.list(o), (list) =>
         out.table(
-          ['NAME', 'SERVICE', 'OWNER', 'OBJECTIVE', 'WINDOW', 'BUDGETING', 'SOURCE'],
+          [
+            'NAME',
+            'SERVICE',
+            'OWNER',
+            'OBJECTIVE',
+            'WINDOW',
+            'BUDGETING',
+            'STATE',
+            'BUDGET LEFT',
+            'BURN 1H',
+            'SOURCE',
+          ],
           list.map((s) => [
             s.name,
             s.service,
@@ -93,6 +106,9 @@ Examples:
             s.definition.objectives.map((x) => percent(x.target)),
             `${s.definition.window.duration} ${s.definition.window.type}`,
             s.definition.budgetingMethod,
+            s.status?.state ?? 'not evaluated',
+            remainingText(s.status),
+            s.status?.burnRates['1h']?.toFixed(2) ?? '-',
             sourceText(s.definition.source),
           ]),
           'no SLOs',

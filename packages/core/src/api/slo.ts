@@ -5,6 +5,7 @@
  */
 import Type from 'typebox';
 import { StringMap, Timestamp } from './common.js';
+import { SloState, SloStatus } from './slo-status.js';
 
 const Nullable = <T extends Type.TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const DurationText = Type.String({ description: 'OpenSLO duration shorthand, e.g. 5m, 28d, 1M' });
@@ -145,11 +146,9 @@ export const Slo = Type.Object({
   labels: Type.Record(Type.String(), Type.Array(Type.String())),
   annotations: StringMap,
   definition: SloDefinition,
-  status: Nullable(
-    Type.Record(Type.String(), Type.Unknown(), {
-      description: 'Error budget, burn rates, … computed by the evaluator; null until the evaluator has run',
-    }),
-  ),
+  status: Type.Union([SloStatus, Type.Null()], {
+    description: 'Error budget, burn rates, forecasts computed by the evaluator; null until it has run',
+  }),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -158,6 +157,7 @@ export type Slo = Type.Static<typeof Slo>;
 export const SloListQuery = Type.Object({
   service: Type.Optional(Type.String({ description: 'Only SLOs of this service (name or ref)' })),
   team: Type.Optional(Type.String({ description: 'Only SLOs whose service this team owns' })),
+  status: Type.Optional(SloState),
 });
 export type SloListQuery = Type.Static<typeof SloListQuery>;
 

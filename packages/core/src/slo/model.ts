@@ -239,10 +239,3 @@ export function sliQueryable(metric: SliMetric): boolean {
   const kinds = new Set(sources.map((s) => s.effectiveType?.toLowerCase() ?? ''));
   return sources.every((s) => s.queryable) && kinds.size === 1;
 }
-
-/** The first value of each label, for places that show one (OpenSLO allows a list). */
-export function firstLabelValues(labels: Record<string, string[]>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(labels)) if (v[0] !== undefined) out[k] = v[0];
-  return out;
-}

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test-support/app.js';
 import { expectProblem, snapshotDatabase } from '../../test-support/assertions.js';
 import { dropCreatedDatabases, supportedDatabases } from '../../test-support/databases.js';
-import { claimDirtyStreams, readBuckets } from './repo.js';
+import { addBuckets, claimDirtyStreams, readBuckets, streams } from './repo.js';
 
 afterAll(dropCreatedDatabases);
 
@@ -263,22 +263,50 @@ describe.each(supportedDatabases())('SLI ingest on $name', ({ name, available })
     expect(Math.abs(checkout.dataAgeSeconds - expectedAge)).toBeLessThan(5);
   });
 
-  it.runIf(available)('HEADROOM_SLI_RETENTION_DAYS bounds how old a record may be', async () => {
-    const short = await startTestApp(name, { sliRetentionDays: 2 });
-    try {
-      const res = await short.app.inject({
-        method: 'POST',
-        url: '/api/v1/ingest/events',
-        headers: { ...short.admin, 'content-type': NDJSON },
-        payload: [
-          line({ stream: 'r', ts: Date.now() - 3 * 86_400_000, good: 1, total: 1 }),
-          line({ stream: 'r', ts: Date.now() - 86_400_000, good: 1, total: 1 }),
-        ].join('\n'),
-      });
-      expect(res.json()).toMatchObject({ accepted: 1, rejected: 1, errors: [{ line: 1, code: 'TOO_OLD' }] });
-      expect(res.json().errors[0].reason).toContain('2 days');
-    } finally {
-      await short.close();
-    }
-  });
+  it.runIf(available)(
+    'HEADROOM_SLI_RETENTION_DAYS bounds how old a record may be, and old data goes',
+    async () => {
+      const short = await startTestApp(name, { sliRetentionDays: 2 });
+      try {
+        const day = 1440;
+        const old = Math.floor(Date.now() / 60_000) - 3 * day;
+        await addBuckets(short.database.db, [
+          { stream: 'expired', minute: old, good: 1, total: 1 },
+          { stream: 'r', minute: old, good: 1, total: 1 },
+          { stream: 'r', minute: old + 2 * day + 60, good: 1, total: 1 },
+        ]);
+        await short.database.db
+          .insertInto('ingest_batches')
+          .values({
+            scope: 's',
+            idempotency_key: 'k',
+            request_hash: 'h',
+            response: '{}',
+            created_at: Date.now() - 86_500_000,
+          })
+          .execute();
+        const res = await short.app.inject({
+          method: 'POST',
+          url: '/api/v1/ingest/events',
+          headers: { ...short.admin, 'content-type': NDJSON },
+          payload: [
+            line({ stream: 'r', ts: Date.now() - 3 * 86_400_000, good: 1, total: 1 }),
+            line({ stream: 'r', ts: Date.now() - 86_400_000, good: 1, total: 1 }),
+          ].join('\n'),
+        });
+        expect(res.json()).toMatchObject({
+          accepted: 1,
+          rejected: 1,
+          errors: [{ line: 1, code: 'TOO_OLD' }],
+        });
+        expect(res.json().errors[0].reason).toContain('2 days');
+        // The first ingest of the process deleted what retention no longer keeps.
+        expect((await streams(short.database.db)).map((x) => [x.stream, x.buckets])).toEqual([['r', 2]]); // the bucket kept and the one just written
+        expect(await readBuckets(short.database.db, 'expired', 0, old + 10 * day)).toEqual([]);
+        expect(await short.database.db.selectFrom('ingest_batches').selectAll().execute()).toEqual([]);
+      } finally {
+        await short.close();
+      }
+    },
+  );
 });

@@ -4,7 +4,7 @@ import Type from 'typebox';
 import type { AppDeps } from '../../app.js';
 import { actorOf } from '../../http/auth.js';
 import { errorResponses, security } from '../../http/responses.js';
-import { assertMayIngest, ingestEvents, listStreams } from './service.js';
+import { assertMayIngest, ingestEvents, listStreams, sweepIfDue } from './service.js';
 
 /** Largest ingest batch: about 800,000 records of the usual size. Other routes keep 1 MiB. */
 export const INGEST_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
@@ -84,6 +84,10 @@ export const sliDataRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, { d
         { retentionDays: config.sliRetentionDays },
       );
       if (outcome.replayed) reply.header('idempotent-replayed', 'true');
+      // The batch is committed; a failing sweep is logged and tried again an hour later.
+      await sweepIfDue(db, Date.now(), config.sliRetentionDays).catch((error: unknown) =>
+        request.log.error({ err: error }, 'deleting SLI data past retention failed'),
+      );
       return outcome.result;
     },
   );

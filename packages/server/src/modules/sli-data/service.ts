@@ -3,6 +3,7 @@
  * memory, then write its buckets and the key's record in one transaction — a 200 is sent only
  * after that commit. Records that fail validation are listed and the rest are written (as
  * Prometheus remote-write and most ingest APIs do); a batch with nothing valid is a 400.
+ * Retention runs on the back of ingest (sweepIfDue), as nothing else grows the store as fast.
  */
 import { createHash } from 'node:crypto';
 import type { IngestResult, IngestStream } from '@headroom/core/api/ingest';
@@ -183,13 +184,15 @@ export async function ingestEvents(
     if (!earlier) throw error;
     outcome = earlier;
   }
-  await sweepIfDue(db, now, options.retentionDays);
   return outcome;
 }
 
 const lastSweep = new WeakMap<Kysely<Database>, number>();
 
-/** Deletes buckets past retention and expired Idempotency-Key records, at most once an hour per database. */
+/**
+ * Deletes buckets past retention and expired Idempotency-Key records, at most once an hour per
+ * database. Called after an ingest request's commit; its failure must not fail that request.
+ */
 export async function sweepIfDue(db: Kysely<Database>, now: number, retentionDays: number): Promise<void> {
   const last = lastSweep.get(db);
   if (last !== undefined && now - last < SWEEP_EVERY_MS) return;

@@ -116,6 +116,19 @@ describe.each(supportedDatabases())('SLO evaluation from ingested data on $name'
     },
   );
 
+  it.runIf(available)('the SLO API carries the status and filters by state', async () => {
+    const one = await t.app.inject({ method: 'GET', url: '/api/v1/slos/checkout-availability', headers: t.admin });
+    expect(one.statusCode, one.body).toBe(200);
+    expect(one.json().status).toMatchObject({ state: 'burning', errorBudget: { remainingEvents: 300 } });
+    const names = async (query: string) =>
+      (await t.app.inject({ method: 'GET', url: `/api/v1/slos?${query}`, headers: t.admin }))
+        .json()
+        .map((s: { name: string }) => s.name);
+    expect(await names('status=burning')).toEqual(['checkout-availability']);
+    expect(await names('status=no-data')).toEqual(['checkout-datadog']);
+    expect(await names('status=healthy')).toEqual([]);
+  });
+
   it.runIf(available)('the series for charts agrees with the status at its last point', async () => {
     const from = new Date(now - 2 * 3_600_000).toISOString();
     const to = new Date(now).toISOString();

@@ -5,6 +5,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/index.js';
+import { sweepIfDue } from '../sli-data/service.js';
 import { listResolvedSlos } from '../slos/service.js';
 import { evaluateSloAt } from './evaluate.js';
 import { type Leadership, leadership } from './leader.js';
@@ -45,7 +46,14 @@ export interface EvaluatorJob {
 
 export function startEvaluator(
   database: Db,
-  options: { intervalMs: number; log: FastifyBaseLogger; now?: () => number; leader?: Leadership },
+  options: {
+    intervalMs: number;
+    log: FastifyBaseLogger;
+    /** The leader also deletes SLI buckets past retention, for setups that never ingest. */
+    retentionDays?: number;
+    now?: () => number;
+    leader?: Leadership;
+  },
 ): EvaluatorJob {
   const lead = options.leader ?? leadership(database);
   const now = options.now ?? Date.now;
@@ -56,7 +64,9 @@ export function startEvaluator(
     running ??= (async () => {
       try {
         if (stopped || !(await lead.acquire())) return null;
-        const result = await evaluateAll(database, now());
+        const at = now();
+        if (options.retentionDays) await sweepIfDue(database.db, at, options.retentionDays);
+        const result = await evaluateAll(database, at);
         for (const f of result.failed)
           options.log.error({ slo: f.slo, err: f.error }, 'SLO evaluation failed');
         options.log.debug({ evaluated: result.evaluated, ms: Math.round(result.ms) }, 'SLO evaluation pass');

@@ -18,6 +18,7 @@ import type { Slo } from '@headroom/core/slo/model';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, SlosTable } from '../../db/schema.js';
 import { iso, json, parseRef, REF_KIND, refOf, shortName } from '../catalog/refs.js';
+import { loadStatuses } from '../slo-status/repo.js';
 import { loadOpenSloIndex, loadOpenSloRecords, loadSloRecord, type OpenSloRecord } from './repo.js';
 import { definitionView } from './views.js';
 
@@ -100,6 +101,10 @@ async function views(db: Kysely<Database>, slos: ResolvedSlo[]): Promise<SloDto[
     db,
     slos.map((s) => s.serviceRef).filter((r): r is string => r !== null),
   );
+  const statuses = await loadStatuses(
+    db,
+    slos.map((s) => s.name),
+  );
   return slos.map(({ id, slo, serviceRef, missing, createdAt, updatedAt }) => ({
     id,
     name: slo.name,
@@ -112,14 +117,16 @@ async function views(db: Kysely<Database>, slos: ResolvedSlo[]): Promise<SloDto[
     labels: slo.labels,
     annotations: slo.annotations,
     definition: definitionView(slo, missing),
-    status: null,
+    status: statuses.get(slo.name) ?? null,
     createdAt: iso(createdAt),
     updatedAt: iso(updatedAt),
   }));
 }
 
 export async function listSlos(db: Kysely<Database>, filter: SloListQuery = {}): Promise<SloDto[]> {
-  return views(db, await listResolvedSlos(db, filter));
+  const { status, ...rest } = filter;
+  const all = await views(db, await listResolvedSlos(db, rest));
+  return status ? all.filter((s) => s.status?.state === status) : all;
 }
 
 export async function getResolvedSlo(db: Kysely<Database>, name: string): Promise<ResolvedSlo> {
