@@ -117,7 +117,11 @@ describe.each(supportedDatabases())('SLO evaluation from ingested data on $name'
   );
 
   it.runIf(available)('the SLO API carries the status and filters by state', async () => {
-    const one = await t.app.inject({ method: 'GET', url: '/api/v1/slos/checkout-availability', headers: t.admin });
+    const one = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/slos/checkout-availability',
+      headers: t.admin,
+    });
     expect(one.statusCode, one.body).toBe(200);
     expect(one.json().status).toMatchObject({ state: 'burning', errorBudget: { remainingEvents: 300 } });
     const names = async (query: string) =>
