@@ -1,5 +1,7 @@
 import { buildApp } from './app.js';
 import type { ServerConfig } from './config.js';
+import { PrometheusPoller } from './modules/prometheus/poller.js';
+import { loadPrometheusSlis } from './modules/prometheus/service.js';
 import { startEvaluator } from './modules/slo-status/evaluator.js';
 
 export interface RunningServer {
@@ -35,6 +37,7 @@ export async function startServer(
           intervalMs: config.evaluationIntervalSeconds * 1000,
           log: app.log,
           retentionDays: config.sliRetentionDays,
+          poller: new PrometheusPoller({ db: database.db, slis: () => loadPrometheusSlis(database.db) }),
         })
       : null;
   let closing: Promise<void> | undefined;

@@ -6,6 +6,7 @@
  * `registerXKinds(registry)` beside `registerBackstageKinds` in `builtinKindRegistry`, and
  * give the server an apply store for that type (packages/server/src/modules/apply/stores).
  */
+import { checkPrometheusMetricSource } from '../slo/promql-plan.js';
 import { registerBackstageKinds } from './backstage/index.js';
 import { registerOpenSloKinds } from './openslo/index.js';
 import { KindRegistry } from './registry.js';
@@ -23,7 +24,7 @@ export * from './yaml-loader.js';
 export function builtinKindRegistry(): KindRegistry {
   const registry = new KindRegistry();
   registerBackstageKinds(registry);
-  // The PromQL grammar check of Prometheus metric sources plugs in here (checkMetricSource).
-  registerOpenSloKinds(registry);
+  // Prometheus metric sources are checked with Prometheus' own PromQL grammar.
+  registerOpenSloKinds(registry, { checkMetricSource: checkPrometheusMetricSource });
   return registry;
 }

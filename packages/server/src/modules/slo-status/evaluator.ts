@@ -51,6 +51,8 @@ export function startEvaluator(
     log: FastifyBaseLogger;
     /** The leader also deletes SLI buckets past retention, for setups that never ingest. */
     retentionDays?: number;
+    /** Reads Prometheus-backed SLIs into the bucket store before each pass (leader only). */
+    poller?: { tick(now: number): Promise<unknown> };
     now?: () => number;
     leader?: Leadership;
   },
@@ -66,6 +68,10 @@ export function startEvaluator(
         if (stopped || !(await lead.acquire())) return null;
         const at = now();
         if (options.retentionDays) await sweepIfDue(database.db, at, options.retentionDays);
+        // A Prometheus outage is recorded per stream by the poller and shows as data age; it never stops evaluation.
+        await options.poller
+          ?.tick(at)
+          .catch((e: unknown) => options.log.error({ err: e }, 'Prometheus poll failed'));
         const result = await evaluateAll(database, at);
         for (const f of result.failed)
           options.log.error({ slo: f.slo, err: f.error }, 'SLO evaluation failed');
