@@ -1,6 +1,8 @@
 /** A small typed client for the Headroom REST API; every type comes from @headroom/core's API schemas. */
+
 import type { ApplyRequest, ApplyResult } from '@headroom/core/api/apply';
 import type { AuditEntry, Token, TokenCreate, TokenCreated, WhoAmI } from '@headroom/core/api/auth';
+import type { BackfillRequest, BackfillResult } from '@headroom/core/api/backfill';
 import type {
   DependencyGraph,
   Service,
@@ -176,6 +178,8 @@ export class HeadroomClient {
   readonly slos = {
     list: (query: Query = {}) => this.request<Slo[]>('GET', '/slos', { query }),
     get: (name: string) => this.request<Slo>('GET', `/slos/${enc(name)}`),
+    backfill: (name: string, body: BackfillRequest) =>
+      this.request<BackfillResult>('POST', `/slos/${enc(name)}/backfill`, { body }),
   };
 
   /** OpenSLO v1 YAML of the SLOs (one service's, or all) and the objects they use. */

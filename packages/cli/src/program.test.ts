@@ -45,8 +45,10 @@ describe('the command tree', () => {
         'audit',
         'slo list',
         'slo get',
+        'slo status',
         'export openslo',
         'ingest',
+        'backfill',
       ]),
     );
   });

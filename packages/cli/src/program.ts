@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import { registerApply } from './commands/apply.js';
 import { registerAudit } from './commands/audit.js';
+import { registerBackfill } from './commands/backfill.js';
 import { registerExport } from './commands/export.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerServe } from './commands/serve.js';
@@ -68,5 +69,6 @@ export function buildProgram(io: CliIo): Command {
   registerSloStatus(registerSlo(program, ctx), ctx);
   registerExport(program, ctx);
   registerIngest(program, ctx);
+  registerBackfill(program, ctx);
   return program;
 }
