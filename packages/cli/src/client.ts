@@ -16,6 +16,7 @@ import type {
   UserUpdate,
 } from '@headroom/core/api/catalog';
 import type { Problem } from '@headroom/core/api/common';
+import type { BudgetCorrection } from '@headroom/core/api/correction';
 import type { IngestResult, IngestStream } from '@headroom/core/api/ingest';
 import type { Slo } from '@headroom/core/api/slo';
 import { ApiError, UnreachableError, UsageError } from './errors.js';
@@ -173,6 +174,11 @@ export class HeadroomClient {
     list: () => this.request<Token[]>('GET', '/tokens'),
     create: (body: TokenCreate) => this.request<TokenCreated>('POST', '/tokens', { body }),
     revoke: (id: string) => this.request<void>('DELETE', `/tokens/${enc(id)}`),
+  };
+
+  readonly corrections = {
+    list: (query: Query = {}) => this.request<BudgetCorrection[]>('GET', '/corrections', { query }),
+    get: (name: string) => this.request<BudgetCorrection>('GET', `/corrections/${enc(name)}`),
   };
 
   readonly slos = {

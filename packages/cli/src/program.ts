@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { registerApply } from './commands/apply.js';
 import { registerAudit } from './commands/audit.js';
 import { registerBackfill } from './commands/backfill.js';
+import { registerCorrections } from './commands/corrections.js';
 import { registerExport } from './commands/export.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerServe } from './commands/serve.js';
@@ -67,6 +68,7 @@ export function buildProgram(io: CliIo): Command {
   registerWhoami(program, ctx);
   registerAudit(program, ctx);
   registerSloStatus(registerSlo(program, ctx), ctx);
+  registerCorrections(program, ctx);
   registerExport(program, ctx);
   registerIngest(program, ctx);
   registerBackfill(program, ctx);

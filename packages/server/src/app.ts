@@ -17,6 +17,7 @@ import { auditRoutes } from './modules/audit/routes.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { type BootstrapResult, bootstrapAdmin } from './modules/auth/service.js';
 import { catalogRoutes } from './modules/catalog/routes.js';
+import { correctionRoutes } from './modules/corrections/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { prometheusRoutes } from './modules/prometheus/routes.js';
 import { sliDataRoutes } from './modules/sli-data/routes.js';
@@ -112,6 +113,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(sloRoutes, deps);
       await api.register(sliDataRoutes, deps);
       await api.register(sloStatusRoutes, deps);
+      await api.register(correctionRoutes, deps);
       await api.register(prometheusRoutes, deps);
     },
     { prefix: API_PREFIX },

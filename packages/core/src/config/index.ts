@@ -8,12 +8,14 @@
  */
 import { checkPrometheusMetricSource } from '../slo/promql-plan.js';
 import { registerBackstageKinds } from './backstage/index.js';
+import { registerHeadroomKinds } from './headroom/budget-correction.js';
 import { registerOpenSloKinds } from './openslo/index.js';
 import { KindRegistry } from './registry.js';
 
 export * from './backstage/index.js';
 export * from './catalog-objects.js';
 export * from './compile.js';
+export * from './headroom/budget-correction.js';
 export * from './openslo/index.js';
 export * from './path.js';
 export * from './registry.js';
@@ -26,5 +28,6 @@ export function builtinKindRegistry(): KindRegistry {
   registerBackstageKinds(registry);
   // Prometheus metric sources are checked with Prometheus' own PromQL grammar.
   registerOpenSloKinds(registry, { checkMetricSource: checkPrometheusMetricSource });
+  registerHeadroomKinds(registry);
   return registry;
 }

@@ -216,6 +216,16 @@ export interface SloStatusTable {
   status: string;
 }
 
+/** Budget corrections (0006_budget_corrections): core's BudgetCorrection and the document as written. */
+export interface BudgetCorrectionsTable {
+  id: string;
+  name: string;
+  definition: string; // JSON: core's BudgetCorrection
+  document: string; // JSON: the document as written
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   teams: TeamsTable;
   users: UsersTable;
@@ -235,6 +245,7 @@ export interface Database {
   sli_streams: SliStreamsTable;
   ingest_batches: IngestBatchesTable;
   slo_status: SloStatusTable;
+  budget_corrections: BudgetCorrectionsTable;
 }
 
 export type { Generated };

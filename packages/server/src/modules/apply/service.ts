@@ -16,12 +16,13 @@ import { type AuditContext, recordAudit } from '../audit/service.js';
 import type { UserRecord } from '../catalog/records.js';
 import { REF_KIND, refOf } from '../catalog/refs.js';
 import { applyStores } from './catalog-stores.js';
+import { correctionStores } from './correction-stores.js';
 import { executeMemberships } from './memberships.js';
 import { openSloStores } from './openslo-stores.js';
 import { computePlan, type Plan, type PlannedChange, StoreIndex } from './plan.js';
 
 const registry = builtinKindRegistry();
-const stores = new StoreIndex([...applyStores, ...openSloStores]);
+const stores = new StoreIndex([...applyStores, ...openSloStores, ...correctionStores]);
 
 const positionOf = (c: PlannedChange) =>
   c.object ? { file: c.object.source.file, line: c.object.source.line, column: c.object.source.column } : {};

@@ -171,6 +171,38 @@ describe.each(supportedDatabases())('SLO evaluation from ingested data on $name'
     expect(status.note).toMatch(/not queryable.*ingest/);
   });
 
+  it.runIf(available)('a budget correction over the failing half hour stops the burn', async () => {
+    const start = new Date((K - 30) * 60_000).toISOString();
+    const correction = `apiVersion: headroom.dev/v1
+kind: BudgetCorrection
+metadata:
+  name: bad-deploy
+spec:
+  slos: [checkout-availability]
+  start: ${start}
+  duration: 30m
+  category: incident-exemption
+  reason: Another team's outage
+`;
+    const applied = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/apply',
+      headers: t.admin,
+      payload: { files: [{ path: 'correction.yaml', content: correction }] },
+    });
+    expect(applied.statusCode, applied.body).toBe(200);
+    await evaluateAll(t.database, now);
+    const status = (await loadStatuses(t.database.db)).get('checkout-availability')!;
+    // The 30 corrected minutes count for nothing: 570 minutes of 100 good requests remain.
+    expect(status.total).toBe(57_000);
+    expect(status.good).toBe(57_000);
+    expect(status.errorBudget.remaining).toBe(1);
+    expect(status.burnRates['5m']).toBeNull(); // every minute of it is corrected
+    expect(status.burnRates['1h']).toBe(0);
+    expect(status.state).toBe('healthy');
+    expect(status.corrections).toEqual([{ start, end: new Date(now).toISOString() }]);
+  });
+
   it.runIf(available)('a status is dropped when its SLO is', async () => {
     const pruned = await t.app.inject({
       method: 'POST',

@@ -7,12 +7,15 @@ import type { SloStatus } from '@headroom/core/api/slo-status';
 import { BucketSeries, type MinuteBuckets } from '@headroom/core/slo/bucket-series';
 import { fixedDurationMs } from '@headroom/core/slo/duration';
 import { evaluateObjectives, type ObjectiveSeries } from '@headroom/core/slo/evaluate';
+import { type MinuteMask, maskFromIntervals } from '@headroom/core/slo/minute-mask';
 import { isComposite, objectiveWeight, type Slo } from '@headroom/core/slo/model';
 import { sloStatus } from '@headroom/core/slo/status';
 import { MINUTE_MS, minuteAfter, windowAt, windowSpecFromModel } from '@headroom/core/slo/time-window';
 import { sliceBuckets } from '@headroom/core/slo/timeslices';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { loadCorrections, type StoredCorrection } from '../corrections/repo.js';
+import { correctionsSelecting } from '../corrections/service.js';
 import { lastMinute, readBuckets } from '../sli-data/repo.js';
 import { objectivePlans } from './streams.js';
 
@@ -32,6 +35,7 @@ export async function objectiveSeries(
   stream: string,
   span: SeriesSpan,
   anchorMinute: number,
+  mask?: MinuteMask,
 ): Promise<ObjectiveSeries> {
   const objective = slo.objectives[index]!;
   const rows = await readBuckets(db, stream, span.fromMinute, span.toMinute);
@@ -57,12 +61,15 @@ export async function objectiveSeries(
       anchorMinute,
       fromMinute: span.fromMinute,
       toMinute: span.toMinute,
+      ...(mask && { mask }),
     });
   }
+  // Minutes under a budget correction count neither for nor against the budget.
   const series = BucketSeries.build(buckets, {
     fromMinute: span.fromMinute,
     toMinute: span.toMinute,
     keep: 'all',
+    ...(mask && { mask }),
   });
   return {
     series,
@@ -73,7 +80,12 @@ export async function objectiveSeries(
 }
 
 /** The SLO's status at `now`, or null numbers with a note when its data cannot be evaluated. */
-export async function evaluateSloAt(db: Kysely<Database>, slo: Slo, now: number): Promise<SloStatus> {
+export async function evaluateSloAt(
+  db: Kysely<Database>,
+  slo: Slo,
+  now: number,
+  corrections?: readonly StoredCorrection[],
+): Promise<SloStatus> {
   const rolling = slo.timeWindow.type === 'rolling';
   const window = windowAt(windowSpecFromModel(slo.timeWindow), now);
   const nowMinute = minuteAfter(now);
@@ -82,6 +94,10 @@ export async function evaluateSloAt(db: Kysely<Database>, slo: Slo, now: number)
     fromMinute: Math.min(windowStartMinute, nowMinute - LOOKBACK_MINUTES),
     toMinute: nowMinute + 1,
   };
+  const range = { start: span.fromMinute * MINUTE_MS, end: span.toMinute * MINUTE_MS };
+  const selecting = correctionsSelecting(corrections ?? (await loadCorrections(db)), slo, range);
+  const intervals = selecting.flatMap((c) => c.intervals);
+  const mask = intervals.length > 0 ? maskFromIntervals(intervals) : undefined;
   const plans = objectivePlans(slo);
   // A composite is one budget over all its objectives; otherwise each objective is its own
   // target on the same SLI and the first is the headline (as `definition.objective` says).
@@ -91,7 +107,7 @@ export async function evaluateSloAt(db: Kysely<Database>, slo: Slo, now: number)
   for (const plan of evaluated) {
     if (!plan.evaluable) continue;
     parts.push(
-      await objectiveSeries(db, slo, plan.index, plan.stream, span, rolling ? 0 : windowStartMinute),
+      await objectiveSeries(db, slo, plan.index, plan.stream, span, rolling ? 0 : windowStartMinute, mask),
     );
   }
   let last: number | null = null;
@@ -103,7 +119,10 @@ export async function evaluateSloAt(db: Kysely<Database>, slo: Slo, now: number)
   return sloStatus(evaluation, {
     objective: slo.objectives[0]?.target ?? 0,
     lastDataMinute: last,
-    corrections: [],
+    // The occurrences that overlap the window, as people read them on the SLO page.
+    corrections: intervals
+      .filter((i) => i.end > window.start && i.start < Math.min(now, window.end))
+      .sort((a, b) => a.start - b.start),
     note: notes.length > 0 ? notes.join(' ') : null,
   });
 }

@@ -5,6 +5,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/index.js';
+import { loadCorrections } from '../corrections/repo.js';
 import { sweepIfDue } from '../sli-data/service.js';
 import { listResolvedSlos } from '../slos/service.js';
 import { evaluateSloAt } from './evaluate.js';
@@ -21,11 +22,12 @@ export interface PassResult {
 export async function evaluateAll(database: Db, now = Date.now()): Promise<PassResult> {
   const started = performance.now();
   const slos = await listResolvedSlos(database.db);
+  const corrections = await loadCorrections(database.db);
   const failed: PassResult['failed'] = [];
   let evaluated = 0;
   for (const r of slos) {
     try {
-      await saveStatus(database.db, r.name, await evaluateSloAt(database.db, r.slo, now), now);
+      await saveStatus(database.db, r.name, await evaluateSloAt(database.db, r.slo, now, corrections), now);
       evaluated++;
     } catch (e) {
       failed.push({ slo: r.name, error: (e as Error).message });

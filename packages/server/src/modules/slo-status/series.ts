@@ -5,10 +5,13 @@
 import type { SloSeries } from '@headroom/core/api/slo-status';
 import { InputError } from '@headroom/core/errors';
 import { evaluateObjectives, newEvaluation, type ObjectiveSeries } from '@headroom/core/slo/evaluate';
+import { maskFromIntervals } from '@headroom/core/slo/minute-mask';
 import { isComposite, type Slo } from '@headroom/core/slo/model';
 import { MINUTE_MS, minuteAfter, windowAt, windowSpecFromModel } from '@headroom/core/slo/time-window';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { loadCorrections } from '../corrections/repo.js';
+import { correctionsSelecting } from '../corrections/service.js';
 import { objectiveSeries } from './evaluate.js';
 import { objectivePlans } from './streams.js';
 
@@ -39,13 +42,16 @@ export async function sloSeries(
   // Enough history that the first point's window (and its 1 h burn rate) is complete.
   const earliestWindowStart = Math.min(windowAt(spec, from).start, from - 3_600_000);
   const span = { fromMinute: Math.floor(earliestWindowStart / MINUTE_MS), toMinute: minuteAfter(to) + 1 };
+  const range = { start: span.fromMinute * MINUTE_MS, end: span.toMinute * MINUTE_MS };
+  const intervals = correctionsSelecting(await loadCorrections(db), slo, range).flatMap((c) => c.intervals);
+  const mask = intervals.length > 0 ? maskFromIntervals(intervals) : undefined;
   const plans = objectivePlans(slo);
   const used = isComposite(slo) ? plans : plans.slice(0, 1);
   const parts: ObjectiveSeries[] = [];
   for (const plan of used) {
     if (!plan.evaluable) continue;
     const anchor = rolling ? 0 : Math.ceil(windowAt(spec, from).start / MINUTE_MS);
-    parts.push(await objectiveSeries(db, slo, plan.index, plan.stream, span, anchor));
+    parts.push(await objectiveSeries(db, slo, plan.index, plan.stream, span, anchor, mask));
   }
   const out = newEvaluation();
   const sums = new Float64Array(8);
