@@ -10,7 +10,6 @@
  */
 import { type Actor, canChangeOwned, type Verdict } from '@headroom/core/auth/policy';
 import { parseEntityRef } from '@headroom/core/catalog/entity-ref';
-import type { ServiceObject } from '@headroom/core/config/catalog-objects';
 import {
   BUDGET_CORRECTION_REF_KIND,
   BUDGET_CORRECTION_TYPE,
@@ -22,7 +21,6 @@ import { isSloObject, openSloRef, type SloObject } from '@headroom/core/config/o
 import type { DesiredObject } from '@headroom/core/config/types';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { ownerTeamId } from '../catalog/records.js';
 import { json } from '../catalog/refs.js';
 import {
   type CorrectionRecord,
@@ -34,24 +32,10 @@ import {
 } from '../corrections/repo.js';
 import { serviceRefOf } from '../slos/repo.js';
 import { listResolvedSlos } from '../slos/service.js';
+import { serviceOwnerTeam } from './openslo-stores.js';
 import type { ApplyStore, ChangeToAuthorise, PlanCheck, PlanContext } from './stores.js';
 
 type Declared = ((ref: string) => DesiredObject | undefined) | undefined;
-
-/** The team owning a catalog service (by ref); a service declared in the same apply counts. */
-async function serviceTeam(db: Kysely<Database>, serviceRef: string | null, declared: Declared) {
-  if (!serviceRef) return null;
-  const inFiles = declared?.(serviceRef);
-  if (inFiles?.type === 'service') return ownerTeamId(db, (inFiles.data as ServiceObject).ownerRef);
-  const r = parseEntityRef(serviceRef);
-  const row = await db
-    .selectFrom('services')
-    .select('owner_team_id')
-    .where('namespace', '=', r.namespace)
-    .where('name', '=', r.name)
-    .executeTakeFirst();
-  return row?.owner_team_id ?? null;
-}
 
 const fromSloObject = (o: SloObject): SelectableSlo => ({
   name: o.slo.name,
@@ -97,14 +81,14 @@ async function authoriseSelector(
     if (exists) {
       const verdict = canChangeOwned(
         actor,
-        await serviceTeam(db, ref, declared),
+        await serviceOwnerTeam(db, ref, declared),
         `${what} (service '${selector.service}')`,
       );
       if (!verdict.allowed) return verdict;
     }
   }
   for (const slo of await selectedSlos(db, selector, declared)) {
-    const team = await serviceTeam(db, serviceRefOf(slo.service), declared);
+    const team = await serviceOwnerTeam(db, serviceRefOf(slo.service), declared);
     const verdict = canChangeOwned(actor, team, `${what} (selects SLO '${slo.name}')`);
     if (!verdict.allowed) return verdict;
   }

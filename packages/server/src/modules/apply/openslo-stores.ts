@@ -52,7 +52,8 @@ import {
 import type { ApplyStore, ChangeToAuthorise, PlanCheck, PlanContext } from './stores.js';
 
 /** The team owning the catalog service an SLO names; a service declared in the same apply counts. */
-async function serviceOwnerTeam(
+/** The team owning a catalog service (by ref); a service declared in the same apply counts. */
+export async function serviceOwnerTeam(
   db: Kysely<Database>,
   serviceRef: string | null,
   declared?: (ref: string) => DesiredObject | undefined,
