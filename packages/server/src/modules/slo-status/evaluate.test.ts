@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test-support/app.js';
 import { dropCreatedDatabases, supportedDatabases } from '../../test-support/databases.js';
+import { deletePollState, recordPollError } from '../prometheus/poll-state.js';
 import { evaluateAll } from './evaluator.js';
 import { loadStatuses } from './repo.js';
 
@@ -201,6 +202,27 @@ spec:
     expect(status.burnRates['1h']).toBe(0);
     expect(status.state).toBe('healthy');
     expect(status.corrections).toEqual([{ start, end: new Date(now).toISOString() }]);
+  });
+
+  it.runIf(available)('a failing Prometheus poll of the stream is named in the status', async () => {
+    await recordPollError(
+      t.database.db,
+      'checkout-availability',
+      'connect ECONNREFUSED 127.0.0.1:9090',
+      now - 120_000,
+    );
+    await recordPollError(
+      t.database.db,
+      'checkout-availability',
+      'connect ECONNREFUSED 127.0.0.1:9090',
+      now - 60_000,
+    );
+    await evaluateAll(t.database, now);
+    const status = (await loadStatuses(t.database.db)).get('checkout-availability')!;
+    expect(status.note).toMatch(
+      /^Prometheus poll failed at .* \(2 failures in a row\): connect ECONNREFUSED/,
+    );
+    await deletePollState(t.database.db, 'checkout-availability');
   });
 
   it.runIf(available)('a status is dropped when its SLO is', async () => {

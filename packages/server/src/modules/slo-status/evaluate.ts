@@ -16,6 +16,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { loadCorrections, type StoredCorrection } from '../corrections/repo.js';
 import { correctionsSelecting } from '../corrections/service.js';
+import { getPollState } from '../prometheus/poll-state.js';
 import { lastMinute, readBuckets } from '../sli-data/repo.js';
 import { objectivePlans } from './streams.js';
 
@@ -114,6 +115,13 @@ export async function evaluateSloAt(
   for (const stream of new Set(evaluated.map((p) => p.stream))) {
     const m = await lastMinute(db, stream);
     if (m !== null && (last === null || m > last)) last = m;
+    // A failing Prometheus poll explains a growing data age; the poller catches up when it returns.
+    const poll = await getPollState(db, stream);
+    if (poll?.lastError && poll.failures > 0 && poll.lastErrorAt !== null) {
+      notes.push(
+        `Prometheus poll failed at ${new Date(poll.lastErrorAt).toISOString()} (${poll.failures} failures in a row): ${poll.lastError}`,
+      );
+    }
   }
   const evaluation = evaluateObjectives(parts, window, rolling, now);
   return sloStatus(evaluation, {
