@@ -51,7 +51,9 @@ DO \$\$ BEGIN
   ELSE
     ALTER ROLE headroom LOGIN CREATEDB PASSWORD 'headroom';
   END IF;
-END \$\$;")
+END \$\$;
+-- Test cleanup drops its databases WITH (FORCE), which must end an autovacuum worker still in them.
+GRANT pg_signal_backend TO headroom;")
   HEADROOM_TEST_POSTGRES_URL="postgres://headroom:headroom@127.0.0.1:$port/postgres"
   export HEADROOM_TEST_POSTGRES_URL
   psql "$HEADROOM_TEST_POSTGRES_URL" -v ON_ERROR_STOP=1 -qAt -c 'select version()'
