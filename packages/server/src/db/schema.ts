@@ -141,6 +141,15 @@ export interface SliBucketsTable {
   updated_at: number;
 }
 
+/** Hour roll-ups of sli_buckets: each row is the sum of its hour's minute buckets (0007_sli_hours). */
+export interface SliHoursTable {
+  stream: string;
+  /** Epoch hour: floor(epoch minute / 60). */
+  hour: number;
+  good: number;
+  total: number;
+}
+
 /** One row per SLI stream, kept in step with its buckets by every write. */
 export interface SliStreamsTable {
   stream: string;
@@ -243,6 +252,7 @@ export interface Database {
   prometheus_poll_state: PrometheusPollStateTable;
   sli_buckets: SliBucketsTable;
   sli_streams: SliStreamsTable;
+  sli_hours: SliHoursTable;
   ingest_batches: IngestBatchesTable;
   slo_status: SloStatusTable;
   budget_corrections: BudgetCorrectionsTable;

@@ -151,3 +151,86 @@ export async function upsertStreams(
     );
   }
 }
+
+/**
+ * Keeps sli_hours equal to the sum of each hour's minute buckets after `upsertBuckets` wrote
+ * `rows` (unique per (stream, minute), sorted by stream then minute). An added batch adds its
+ * per-hour sums; a replacing write cannot know what it replaced, so the hours it touched are
+ * summed again from their minutes.
+ */
+export async function upsertHours(
+  trx: Kysely<Database>,
+  rows: readonly BucketRow[],
+  mode: 'add' | 'replace',
+): Promise<void> {
+  if (mode === 'replace') {
+    for (let i = 0; i < rows.length; ) {
+      const stream = rows[i]!.stream;
+      const from = Math.floor(rows[i]!.minute / 60) * 60;
+      let j = i;
+      while (j + 1 < rows.length && rows[j + 1]!.stream === stream) j++;
+      const to = (Math.floor(rows[j]!.minute / 60) + 1) * 60;
+      await sumHoursAgain(trx, stream, from, to);
+      i = j + 1;
+    }
+    return;
+  }
+  const sums: { stream: string; hour: number; good: number; total: number }[] = [];
+  for (const r of rows) {
+    const hour = Math.floor(r.minute / 60);
+    const last = sums[sums.length - 1];
+    if (last !== undefined && last.stream === r.stream && last.hour === hour) {
+      last.good += r.good;
+      last.total += r.total;
+    } else sums.push({ stream: r.stream, hour, good: r.good, total: r.total });
+  }
+  const conflict =
+    'on conflict (stream, hour) do update set good = sli_hours.good + excluded.good, total = sli_hours.total + excluded.total';
+  if (isPostgres(trx)) {
+    await trx.executeQuery(
+      CompiledQuery.raw(
+        'insert into sli_hours (stream, hour, good, total) ' +
+          'select * from unnest($1::text[], $2::bigint[], $3::float8[], $4::float8[]) ' +
+          conflict,
+        [sums.map((s) => s.stream), sums.map((s) => s.hour), sums.map((s) => s.good), sums.map((s) => s.total)],
+      ),
+    );
+    return;
+  }
+  const head = 'insert into sli_hours (stream, hour, good, total)';
+  for (let start = 0; start < sums.length; start += SQLITE_ROWS) {
+    const part = sums.slice(start, start + SQLITE_ROWS);
+    const parameters = part.flatMap((s) => [s.stream, s.hour, s.good, s.total]);
+    await trx.executeQuery(
+      CompiledQuery.raw(sqliteInsert(head, 4, part.length, conflict, SQLITE_ROWS), parameters),
+    );
+  }
+}
+
+/**
+ * Sets the hour roll-ups of one stream over whole hours [fromMinute, toMinute) to the sums of
+ * their minute buckets; an hour left without buckets keeps no row.
+ */
+export async function sumHoursAgain(
+  trx: Kysely<Database>,
+  stream: string,
+  fromMinute: number,
+  toMinute: number,
+): Promise<void> {
+  const pg = isPostgres(trx);
+  const p = pg ? ['$1', '$2', '$3'] : ['?', '?', '?'];
+  await trx.executeQuery(
+    CompiledQuery.raw(
+      `delete from sli_hours where stream = ${p[0]} and hour >= ${p[1]} and hour < ${p[2]}`,
+      [stream, Math.floor(fromMinute / 60), Math.ceil(toMinute / 60)],
+    ),
+  );
+  await trx.executeQuery(
+    CompiledQuery.raw(
+      'insert into sli_hours (stream, hour, good, total) ' +
+        'select stream, minute / 60, sum(good), sum(total) from sli_buckets ' +
+        `where stream = ${p[0]} and minute >= ${p[1]} and minute < ${p[2]} group by stream, minute / 60`,
+      [stream, fromMinute, toMinute],
+    ),
+  );
+}

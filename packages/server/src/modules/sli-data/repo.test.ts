@@ -7,8 +7,11 @@ import {
   claimDirtyStreams,
   deleteExpiredBuckets,
   lastMinute,
+  readBucketRanges,
   readBuckets,
+  readHours,
   replaceBuckets,
+  rollUpHours,
   streams,
 } from './repo.js';
 
@@ -162,5 +165,82 @@ describe.each(supportedDatabases())('SLI bucket store on $name', ({ name, availa
     }
     expect([good, total]).toEqual([1200, 2400]);
     expect((await streams(db)).reduce((n, s) => n + s.buckets, 0)).toBe(buckets);
+  });
+});
+
+describe.each(supportedDatabases())('SLI hour roll-ups on $name', ({ name, available }) => {
+  let database: Db;
+  beforeEach(async () => {
+    if (!available) return;
+    database = await freshDatabase(name);
+    return () => database.close();
+  });
+  const H = Math.floor(M / 60); // M is minute 40 of hour H
+  /** Every roll-up must equal the sum of its hour's minutes. */
+  const expectRollUpsExact = async (stream: string) => {
+    const minutes = await readBuckets(database.db, stream, 0, M + 100_000);
+    const sums = new Map<number, [number, number]>();
+    for (const b of minutes) {
+      const s = sums.get(Math.floor(b.minute / 60)) ?? [0, 0];
+      sums.set(Math.floor(b.minute / 60), [s[0] + b.good, s[1] + b.total]);
+    }
+    const hours = await readHours(database.db, stream, 0, H + 10_000);
+    expect(hours.map((h) => [h.hour, h.good, h.total])).toEqual(
+      [...sums].sort((a, b) => a[0] - b[0]).map(([h, [g, t]]) => [h, g, t]),
+    );
+    return hours;
+  };
+
+  it.runIf(available)('add, replace, late data and retention keep hour sums equal to their minutes', async () => {
+    const { db } = database;
+    await addBuckets(db, [
+      { stream: 's', minute: M, good: 9, total: 10 }, // hour H
+      { stream: 's', minute: M + 19, good: 1, total: 1 }, // hour H
+      { stream: 's', minute: M + 20, good: 2, total: 4 }, // hour H + 1
+      { stream: 't', minute: M, good: 1, total: 1 },
+    ]);
+    expect((await expectRollUpsExact('s')).map((h) => [h.hour - H, h.good, h.total])).toEqual([
+      [0, 10, 11],
+      [1, 2, 4],
+    ]);
+    await addBuckets(db, [{ stream: 's', minute: M + 1, good: 5, total: 5 }]); // late, adds
+    await replaceBuckets(db, [{ stream: 's', minute: M, good: 0, total: 3 }]); // replaces 9/10
+    expect((await expectRollUpsExact('s')).map((h) => [h.hour - H, h.good, h.total])).toEqual([
+      [0, 6, 9],
+      [1, 2, 4],
+    ]);
+    // A cut inside hour H keeps only that hour's later minutes in its sum.
+    await deleteExpiredBuckets(db, M + 10);
+    expect((await expectRollUpsExact('s')).map((h) => [h.hour - H, h.good, h.total])).toEqual([
+      [0, 1, 1],
+      [1, 2, 4],
+    ]);
+    await expectRollUpsExact('t');
+    expect(await readHours(db, 't', 0, H + 10)).toEqual([]);
+    // A bulk recomputation agrees with what the writes kept.
+    const before = await readHours(db, 's', 0, H + 10);
+    await rollUpHours(db);
+    expect(await readHours(db, 's', 0, H + 10)).toEqual(before);
+  });
+
+  it.runIf(available)('reads many streams over ranges in grouped statements', async () => {
+    const { db } = database;
+    await addBuckets(
+      db,
+      ['a', 'b', 'c'].flatMap((stream, i) =>
+        [0, 1, 2, 3].map((k) => ({ stream, minute: M + k, good: i, total: k + 1 })),
+      ),
+    );
+    const got = await readBucketRanges(db, [
+      { stream: 'a', fromMinute: M + 1, toMinute: M + 3 },
+      { stream: 'b', fromMinute: M + 1, toMinute: M + 3 },
+      { stream: 'c', fromMinute: M + 3, toMinute: M + 10 },
+      { stream: 'none', fromMinute: M, toMinute: M + 10 },
+    ]);
+    expect(Object.fromEntries([...got].map(([s, rows]) => [s, rows.map((r) => r.minute - M)]))).toEqual({
+      a: [1, 2],
+      b: [1, 2],
+      c: [3],
+    });
   });
 });

@@ -8,7 +8,15 @@
 import { type Kysely, sql } from 'kysely';
 import { withTransaction } from '../../db/index.js';
 import type { Database } from '../../db/schema.js';
-import { type BucketRow, isPostgres, type StreamDelta, upsertBuckets, upsertStreams } from './bucket-sql.js';
+import {
+  type BucketRow,
+  isPostgres,
+  type StreamDelta,
+  upsertBuckets,
+  sumHoursAgain,
+  upsertHours,
+  upsertStreams,
+} from './bucket-sql.js';
 
 export type { BucketRow };
 
@@ -106,6 +114,7 @@ export async function writeBuckets(
     }
     await countNewBuckets(trx, rows, deltas);
     await upsertBuckets(trx, rows, mode, now);
+    await upsertHours(trx, rows, mode);
     await upsertStreams(trx, [...deltas.values()], now);
   });
 }
@@ -185,6 +194,79 @@ export async function readBuckets(
   }));
 }
 
+/** Hour roll-ups of a stream with fromHour ≤ hour < toHour, oldest first. */
+export async function readHours(
+  db: Kysely<Database>,
+  stream: string,
+  fromHour: number,
+  toHour: number,
+): Promise<{ hour: number; good: number; total: number }[]> {
+  const rows = await db
+    .selectFrom('sli_hours')
+    .select(['hour', 'good', 'total'])
+    .where('stream', '=', stream)
+    .where('hour', '>=', fromHour)
+    .where('hour', '<', toHour)
+    .orderBy('hour')
+    .execute();
+  return rows.map((r) => ({ hour: Number(r.hour), good: Number(r.good), total: Number(r.total) }));
+}
+
+/**
+ * Buckets of many streams over minute ranges, in as few statements as possible: requests with
+ * the same range (the common case: every stream's newest hour) share one `stream in (…)` query.
+ */
+export async function readBucketRanges(
+  db: Kysely<Database>,
+  requests: readonly { stream: string; fromMinute: number; toMinute: number }[],
+): Promise<Map<string, BucketRow[]>> {
+  const byRange = new Map<string, { from: number; to: number; streams: string[] }>();
+  for (const r of requests) {
+    if (r.toMinute <= r.fromMinute) continue;
+    const key = `${r.fromMinute}:${r.toMinute}`;
+    const group = byRange.get(key);
+    if (group) group.streams.push(r.stream);
+    else byRange.set(key, { from: r.fromMinute, to: r.toMinute, streams: [r.stream] });
+  }
+  const out = new Map<string, BucketRow[]>();
+  for (const { from, to, streams } of byRange.values()) {
+    for (const part of chunks([...new Set(streams)], 500)) {
+      const rows = await db
+        .selectFrom('sli_buckets')
+        .select(['stream', 'minute', 'good', 'total'])
+        .where('stream', 'in', part)
+        .where('minute', '>=', from)
+        .where('minute', '<', to)
+        .orderBy('stream')
+        .orderBy('minute')
+        .execute();
+      for (const r of rows) {
+        const row = { stream: r.stream, minute: Number(r.minute), good: Number(r.good), total: Number(r.total) };
+        const list = out.get(r.stream);
+        if (list) list.push(row);
+        else out.set(r.stream, [row]);
+      }
+    }
+  }
+  return out;
+}
+
+/** Recomputes every hour roll-up from the minute buckets (bulk loads that wrote sli_buckets directly). */
+export async function rollUpHours(db: Kysely<Database>): Promise<void> {
+  await withTransaction(db, async (trx) => {
+    await lockBucketWriters(trx);
+    await trx.deleteFrom('sli_hours').execute();
+    await sql`insert into sli_hours (stream, hour, good, total)
+      select stream, minute / 60, sum(good), sum(total) from sli_buckets group by stream, minute / 60`.execute(trx);
+  });
+}
+
+/** The last minute with data of every stream (one query for a whole evaluation pass). */
+export async function lastMinutes(db: Kysely<Database>): Promise<Map<string, number>> {
+  const rows = await db.selectFrom('sli_streams').select(['stream', 'last_minute']).execute();
+  return new Map(rows.map((r) => [r.stream, Number(r.last_minute)]));
+}
+
 /** The newest minute with data for a stream, or null when it has none (for data age). */
 export async function lastMinute(db: Kysely<Database>, stream: string): Promise<number | null> {
   const row = await db
@@ -239,6 +321,7 @@ export async function deleteExpiredBuckets(
   db: Kysely<Database>,
   oldestMinute: number,
 ): Promise<{ buckets: number; streams: number }> {
+  const cutHour = Math.floor(oldestMinute / 60);
   return withTransaction(db, async (trx) => {
     await lockBucketWriters(trx);
     const expiring = await trx
@@ -255,6 +338,9 @@ export async function deleteExpiredBuckets(
         .where('minute', '<', oldestMinute)
         .executeTakeFirst();
       buckets += Number(deleted.numDeletedRows);
+      // Whole hours go; the hour the cut falls in is summed again from the minutes it keeps.
+      await trx.deleteFrom('sli_hours').where('stream', '=', s.stream).where('hour', '<', cutHour).execute();
+      if (oldestMinute % 60 !== 0) await sumHoursAgain(trx, s.stream, cutHour * 60, cutHour * 60 + 60);
       if (Number(s.last_minute) < oldestMinute) {
         await trx.deleteFrom('sli_streams').where('stream', '=', s.stream).execute();
         gone++;
