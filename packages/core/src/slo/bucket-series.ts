@@ -169,6 +169,43 @@ export class BucketSeries {
     return series;
   }
 
+  /**
+   * A series from hour sums alone (the store's hour roll-ups): `hours[i]` is an epoch hour and
+   * `channels[c][i]` its sum. No hour holds minutes yet: install the ones window edges need
+   * (`missingHours`, then `setHourMinutes`), the newest hour included.
+   */
+  static fromHours(
+    sums: { hours: ArrayLike<number>; channels: readonly ArrayLike<number>[] },
+    fromMinute: number,
+    toMinute: number,
+  ): BucketSeries {
+    const C = sums.channels.length;
+    const series = new BucketSeries(C, fromMinute, toMinute);
+    const first = series.#firstHour;
+    const H = series.#hours;
+    const hourCum = series.#hourCum;
+    for (let r = 0; r < sums.hours.length; r++) {
+      const h = sums.hours[r]!;
+      checkMinute(h);
+      const i = h - first;
+      if (i < 0 || i >= H) continue;
+      for (let c = 0; c < C; c++) {
+        const v = sums.channels[c]![r]!;
+        checkValue(v);
+        hourCum[(i + 1) * C + c]! += v;
+      }
+    }
+    for (let j = C; j < (H + 1) * C; j++) hourCum[j]! += hourCum[j - C]!;
+    return series;
+  }
+
+  /** Extends the span to end at `toMinute` or later (time moving on); new hours are empty. */
+  extendTo(toMinute: number): void {
+    checkMinute(toMinute);
+    const hours = Math.floor((toMinute - 1) / 60) - this.#firstHour + 1;
+    if (hours > this.#hours) this.#extendTo(hours);
+  }
+
   /** First minute of the span (an hour boundary). */
   get fromMinute(): number {
     return this.#firstHour * 60;
@@ -259,6 +296,13 @@ export class BucketSeries {
     const h = Math.floor(minute / 60);
     const i = h - this.#firstHour;
     return minute % 60 === 0 || i < 0 || i >= this.#hours || this.#slots.has(h) || !this.#hourHasData(i);
+  }
+
+  /** True when `set` can write minutes of `hour`: it holds them, or it is the newest hour and still empty. */
+  canSetMinutes(hour: number): boolean {
+    if (this.#slots.has(hour)) return true;
+    const i = hour - this.#firstHour;
+    return i === this.#hours - 1 && !this.#hourHasData(i);
   }
 
   /** Hours in `ranges` that hold data but no minutes: load them with setHourMinutes. */

@@ -31,6 +31,12 @@ export interface SliceOptions {
   /** Slices starting in [fromMinute, toMinute) are produced; data outside is ignored. */
   fromMinute: number;
   toMinute: number;
+  /**
+   * The end of the data (default toMinute): a slice reads its minutes before `until`, and one
+   * that ends after it without data is still open, not "no data". Rebuilding the slices that
+   * start in one hour passes the series' end here.
+   */
+  until?: number;
   mask?: MinuteMask;
 }
 
@@ -93,7 +99,7 @@ class SliceRecords {
 
 /** A slice that ended without data counts as no data, unless corrections cover all of it. */
 function pushNoData(records: SliceRecords, grid: SliceGrid, start: number, options: SliceOptions): void {
-  const complete = start + grid.size <= options.toMinute;
+  const complete = start + grid.size <= (options.until ?? options.toMinute);
   const corrected =
     options.mask !== undefined && maskedMinutes(options.mask, start, start + grid.size) === grid.size;
   if (complete && !corrected) records.push(start, 0, 0, 1);
@@ -107,11 +113,13 @@ export function sliceBuckets(buckets: MinuteBuckets, rule: SliceRule, options: S
   const goods = buckets.channels[0]!;
   const totals = buckets.channels[1]!;
   const masked = options.mask !== undefined && options.mask.ranges.length > 0 ? options.mask : undefined;
+  const until = options.until ?? options.toMinute;
   for (let r = 0; r < buckets.minutes.length; r++) {
     const m = buckets.minutes[r]!;
-    if (m < grid.first || m >= options.toMinute) continue;
+    if (m < grid.first || m >= until) continue;
     if (masked !== undefined && maskedMinutes(masked, m, m + 1) === 1) continue;
     const j = Math.floor((m - grid.first) / grid.size);
+    if (j >= grid.count) continue;
     good[j]! += goods[r]!;
     total[j]! += totals[r]!;
   }

@@ -12,8 +12,8 @@ import {
   type BucketRow,
   isPostgres,
   type StreamDelta,
-  upsertBuckets,
   sumHoursAgain,
+  upsertBuckets,
   upsertHours,
   upsertStreams,
 } from './bucket-sql.js';
@@ -215,6 +215,7 @@ export async function readHours(
 /**
  * Buckets of many streams over minute ranges, in as few statements as possible: requests with
  * the same range (the common case: every stream's newest hour) share one `stream in (…)` query.
+ * Each stream's rows come once per minute, oldest first, whatever the requests' overlaps.
  */
 export async function readBucketRanges(
   db: Kysely<Database>,
@@ -241,11 +242,26 @@ export async function readBucketRanges(
         .orderBy('minute')
         .execute();
       for (const r of rows) {
-        const row = { stream: r.stream, minute: Number(r.minute), good: Number(r.good), total: Number(r.total) };
+        const row = {
+          stream: r.stream,
+          minute: Number(r.minute),
+          good: Number(r.good),
+          total: Number(r.total),
+        };
         const list = out.get(r.stream);
         if (list) list.push(row);
         else out.set(r.stream, [row]);
       }
+    }
+  }
+  // Overlapping requests of a stream read some minutes twice: keep each minute once, in order.
+  if (byRange.size > 1) {
+    for (const [stream, rows] of out) {
+      rows.sort((a, b) => a.minute - b.minute);
+      out.set(
+        stream,
+        rows.filter((r, i) => i === 0 || rows[i - 1]!.minute !== r.minute),
+      );
     }
   }
   return out;
@@ -257,7 +273,9 @@ export async function rollUpHours(db: Kysely<Database>): Promise<void> {
     await lockBucketWriters(trx);
     await trx.deleteFrom('sli_hours').execute();
     await sql`insert into sli_hours (stream, hour, good, total)
-      select stream, minute / 60, sum(good), sum(total) from sli_buckets group by stream, minute / 60`.execute(trx);
+      select stream, minute / 60, sum(good), sum(total) from sli_buckets group by stream, minute / 60`.execute(
+      trx,
+    );
   });
 }
 
@@ -316,7 +334,7 @@ export async function claimDirtyStreams(
   });
 }
 
-/** Deletes buckets older than `oldestMinute` (retention) and streams left without any. */
+/** Deletes buckets and values older than `oldestMinute` (retention) and streams left without any. */
 export async function deleteExpiredBuckets(
   db: Kysely<Database>,
   oldestMinute: number,
@@ -338,6 +356,12 @@ export async function deleteExpiredBuckets(
         .where('minute', '<', oldestMinute)
         .executeTakeFirst();
       buckets += Number(deleted.numDeletedRows);
+      // Threshold and raw SLI values (0008_sli_values) share the stream's row and its retention.
+      const deletedValues = await trx
+        .deleteFrom('sli_values')
+        .where('stream', '=', s.stream)
+        .where('minute', '<', oldestMinute)
+        .executeTakeFirst();
       // Whole hours go; the hour the cut falls in is summed again from the minutes it keeps.
       await trx.deleteFrom('sli_hours').where('stream', '=', s.stream).where('hour', '<', cutHour).execute();
       if (oldestMinute % 60 !== 0) await sumHoursAgain(trx, s.stream, cutHour * 60, cutHour * 60 + 60);
@@ -351,11 +375,17 @@ export async function deleteExpiredBuckets(
         .select((eb) => eb.fn.min('minute').as('m'))
         .where('stream', '=', s.stream)
         .executeTakeFirstOrThrow();
+      const firstValue = await trx
+        .selectFrom('sli_values')
+        .select((eb) => eb.fn.min('minute').as('m'))
+        .where('stream', '=', s.stream)
+        .executeTakeFirstOrThrow();
+      const firsts = [first.m, firstValue.m].filter((m) => m !== null).map(Number);
       await trx
         .updateTable('sli_streams')
         .set({
-          first_minute: Number(first.m),
-          buckets: sql`sli_streams.buckets - ${Number(deleted.numDeletedRows)}`,
+          first_minute: Math.min(...firsts),
+          buckets: sql`sli_streams.buckets - ${Number(deleted.numDeletedRows) + Number(deletedValues.numDeletedRows)}`,
         })
         .where('stream', '=', s.stream)
         .execute();

@@ -10,23 +10,28 @@ import { evaluateObjectives, type ObjectiveSeries } from '@headroom/core/slo/eva
 import { type MinuteMask, maskFromIntervals } from '@headroom/core/slo/minute-mask';
 import { isComposite, objectiveWeight, type Slo } from '@headroom/core/slo/model';
 import { sloStatus } from '@headroom/core/slo/status';
-import { MINUTE_MS, minuteAfter, windowAt, windowSpecFromModel } from '@headroom/core/slo/time-window';
+import {
+  MINUTE_MS,
+  minuteAfter,
+  type TimeRange,
+  windowAt,
+  windowSpecFromModel,
+} from '@headroom/core/slo/time-window';
 import { sliceBuckets } from '@headroom/core/slo/timeslices';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { loadCorrections, type StoredCorrection } from '../corrections/repo.js';
 import { correctionsSelecting } from '../corrections/service.js';
-import { getPollState } from '../prometheus/poll-state.js';
-import { lastMinute, readBuckets } from '../sli-data/repo.js';
-import { objectivePlans } from './streams.js';
+import { listPollStates, type PollState } from '../prometheus/poll-state.js';
+import { lastMinutes, readBuckets } from '../sli-data/repo.js';
+import type { EdgeSpec, SeriesSpan } from './series-cache.js';
+import { type ObjectivePlan, objectivePlans } from './streams.js';
+import { readsValues, valueObjectiveSeries } from './values.js';
 
 /** The longest look-back an evaluation reads besides the window: the 7-day forecast. */
 const LOOKBACK_MINUTES = 7 * 24 * 60;
 
-export interface SeriesSpan {
-  fromMinute: number;
-  toMinute: number;
-}
+export type { SeriesSpan };
 
 /** Reads a stream's buckets and shapes them for the SLO's budgeting method. */
 export async function objectiveSeries(
@@ -38,6 +43,8 @@ export async function objectiveSeries(
   anchorMinute: number,
   mask?: MinuteMask,
 ): Promise<ObjectiveSeries> {
+  // Threshold and raw SLIs keep per-minute values, not buckets (values.ts).
+  if (readsValues(slo, index)) return valueObjectiveSeries(db, slo, index, stream, span, anchorMinute, mask);
   const objective = slo.objectives[index]!;
   const rows = await readBuckets(db, stream, span.fromMinute, span.toMinute);
   const minutes = new Float64Array(rows.length);
@@ -80,13 +87,24 @@ export async function objectiveSeries(
   };
 }
 
-/** The SLO's status at `now`, or null numbers with a note when its data cannot be evaluated. */
-export async function evaluateSloAt(
-  db: Kysely<Database>,
-  slo: Slo,
-  now: number,
-  corrections?: readonly StoredCorrection[],
-): Promise<SloStatus> {
+/** What evaluating one SLO at `now` needs besides its data: window, span, corrections, plans. */
+export interface SloContext {
+  slo: Slo;
+  now: number;
+  rolling: boolean;
+  window: TimeRange;
+  windowStartMinute: number;
+  span: SeriesSpan;
+  edges: EdgeSpec;
+  mask: MinuteMask | undefined;
+  /** Correction occurrences over the span, as the status lists them. */
+  intervals: TimeRange[];
+  /** The objectives evaluated: all of a composite, else the first (the headline). */
+  plans: ObjectivePlan[];
+  notes: string[];
+}
+
+export function sloContext(slo: Slo, now: number, corrections: readonly StoredCorrection[]): SloContext {
   const rolling = slo.timeWindow.type === 'rolling';
   const window = windowAt(windowSpecFromModel(slo.timeWindow), now);
   const nowMinute = minuteAfter(now);
@@ -96,41 +114,88 @@ export async function evaluateSloAt(
     toMinute: nowMinute + 1,
   };
   const range = { start: span.fromMinute * MINUTE_MS, end: span.toMinute * MINUTE_MS };
-  const selecting = correctionsSelecting(corrections ?? (await loadCorrections(db)), slo, range);
-  const intervals = selecting.flatMap((c) => c.intervals);
+  const intervals = correctionsSelecting(corrections, slo, range).flatMap((c) => c.intervals);
   const mask = intervals.length > 0 ? maskFromIntervals(intervals) : undefined;
-  const plans = objectivePlans(slo);
+  const all = objectivePlans(slo);
   // A composite is one budget over all its objectives; otherwise each objective is its own
   // target on the same SLI and the first is the headline (as `definition.objective` says).
-  const evaluated = isComposite(slo) ? plans : plans.slice(0, 1);
-  const notes = [...new Set(evaluated.map((p) => p.note).filter((n): n is string => n !== null))];
-  const parts: ObjectiveSeries[] = [];
-  for (const plan of evaluated) {
-    if (!plan.evaluable) continue;
-    parts.push(
-      await objectiveSeries(db, slo, plan.index, plan.stream, span, rolling ? 0 : windowStartMinute, mask),
-    );
-  }
+  const plans = isComposite(slo) ? all : all.slice(0, 1);
+  const notes = [...new Set(plans.map((p) => p.note).filter((n): n is string => n !== null))];
+  const edges = {
+    rolling,
+    windowMinutes: Math.round((window.end - window.start) / MINUTE_MS),
+    windowStartMinute,
+  };
+  return { slo, now, rolling, window, windowStartMinute, span, edges, mask, intervals, plans, notes };
+}
+
+/** Where a pass finds data age and poll failures for every stream (one query each per pass). */
+export interface StreamFacts {
+  lastMinute(stream: string): number | null;
+  pollState(stream: string): PollState | null;
+}
+
+export async function streamFacts(db: Kysely<Database>): Promise<StreamFacts> {
+  const last = await lastMinutes(db);
+  const polls = new Map((await listPollStates(db)).map((p) => [p.stream, p]));
+  return {
+    lastMinute: (stream) => last.get(stream) ?? null,
+    pollState: (stream) => polls.get(stream) ?? null,
+  };
+}
+
+/** The status from the evaluated parts. */
+export function statusOf(ctx: SloContext, parts: readonly ObjectiveSeries[], facts: StreamFacts): SloStatus {
+  const notes = [...ctx.notes];
   let last: number | null = null;
-  for (const stream of new Set(evaluated.map((p) => p.stream))) {
-    const m = await lastMinute(db, stream);
+  for (const stream of new Set(ctx.plans.map((p) => p.stream))) {
+    const m = facts.lastMinute(stream);
     if (m !== null && (last === null || m > last)) last = m;
     // A failing Prometheus poll explains a growing data age; the poller catches up when it returns.
-    const poll = await getPollState(db, stream);
+    const poll = facts.pollState(stream);
     if (poll?.lastError && poll.failures > 0 && poll.lastErrorAt !== null) {
       notes.push(
         `Prometheus poll failed at ${new Date(poll.lastErrorAt).toISOString()} (${poll.failures} failures in a row): ${poll.lastError}`,
       );
     }
   }
-  const evaluation = evaluateObjectives(parts, window, rolling, now);
+  const evaluation = evaluateObjectives(parts, ctx.window, ctx.rolling, ctx.now);
   return sloStatus(evaluation, {
-    objective: slo.objectives[0]?.target ?? 0,
+    objective: ctx.slo.objectives[0]?.target ?? 0,
     lastDataMinute: last,
     // The occurrences that overlap the window, as people read them on the SLO page.
-    corrections: intervals
-      .filter((i) => i.end > window.start && i.start < Math.min(now, window.end))
+    corrections: ctx.intervals
+      .filter((i) => i.end > ctx.window.start && i.start < Math.min(ctx.now, ctx.window.end))
       .sort((a, b) => a.start - b.start),
     note: notes.length > 0 ? notes.join(' ') : null,
   });
+}
+
+/**
+ * The SLO's status at `now` computed from scratch, every minute read from the store — the
+ * reference the evaluator's kept series are checked against, and what one-off callers use.
+ */
+export async function evaluateSloAt(
+  db: Kysely<Database>,
+  slo: Slo,
+  now: number,
+  corrections?: readonly StoredCorrection[],
+): Promise<SloStatus> {
+  const ctx = sloContext(slo, now, corrections ?? (await loadCorrections(db)));
+  const parts: ObjectiveSeries[] = [];
+  for (const plan of ctx.plans) {
+    if (!plan.evaluable) continue;
+    parts.push(
+      await objectiveSeries(
+        db,
+        slo,
+        plan.index,
+        plan.stream,
+        ctx.span,
+        ctx.rolling ? 0 : ctx.windowStartMinute,
+        ctx.mask,
+      ),
+    );
+  }
+  return statusOf(ctx, parts, await streamFacts(db));
 }

@@ -3,41 +3,120 @@
  * stores it for the API. One SLO failing to evaluate never stops the others; its error is logged
  * and its previous status kept.
  */
+
+import type { SloStatus } from '@headroom/core/api/slo-status';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/index.js';
 import { loadCorrections } from '../corrections/repo.js';
+import { claimDirtyStreams } from '../sli-data/repo.js';
 import { sweepIfDue } from '../sli-data/service.js';
 import { listResolvedSlos } from '../slos/service.js';
-import { evaluateSloAt } from './evaluate.js';
+import { type SloContext, sloContext, statusOf, streamFacts } from './evaluate.js';
 import { type Leadership, leadership } from './leader.js';
-import { deleteStatusesExcept, saveStatus } from './repo.js';
+import { deleteStatusesExcept, saveStatuses } from './repo.js';
+import { applyRefreshes, buildPart, type CachedSlo, plannedRefreshes, trimBlocks } from './series-cache.js';
 
 export interface PassResult {
   evaluated: number;
   failed: { slo: string; error: string }[];
   ms: number;
+  /** SLOs whose series were built from the store this pass (first pass, changed definition or corrections). */
+  built: number;
+  /** SLOs brought up to date from what changed since the last pass. */
+  updated: number;
 }
 
-/** One evaluation of every SLO at `now` (no leadership check: callers decide). */
-export async function evaluateAll(database: Db, now = Date.now()): Promise<PassResult> {
+/**
+ * The series kept between passes, by SLO name. Only a process that leads keeps one: the dirty
+ * marks it reads are cleared for everyone, so a cache that missed a pass is thrown away.
+ */
+export class EvaluationCache {
+  readonly entries = new Map<string, CachedSlo>();
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+/** What makes kept series invalid: the definition, the corrections over the span, the slice grid. */
+function cacheKey(ctx: SloContext): string {
+  return JSON.stringify([
+    ctx.slo,
+    ctx.intervals,
+    ctx.slo.budgetingMethod !== 'Occurrences' && !ctx.rolling ? ctx.windowStartMinute : 0,
+  ]);
+}
+
+/**
+ * One evaluation of every SLO at `now` (no leadership check: callers decide). With a cache,
+ * series are kept and brought up to date from the streams written since the last pass;
+ * without one, every series is built from the store.
+ */
+export async function evaluateAll(
+  database: Db,
+  now = Date.now(),
+  cache: EvaluationCache = new EvaluationCache(),
+): Promise<PassResult> {
   const started = performance.now();
-  const slos = await listResolvedSlos(database.db);
-  const corrections = await loadCorrections(database.db);
+  const { db } = database;
+  const slos = await listResolvedSlos(db);
+  const corrections = await loadCorrections(db);
+  const dirty = new Map((await claimDirtyStreams(db)).map((d) => [d.stream, d.fromMinute]));
+  const facts = await streamFacts(db);
   const failed: PassResult['failed'] = [];
-  let evaluated = 0;
+  let built = 0;
+  let updated = 0;
+
+  const work: { name: string; ctx: SloContext; entry: CachedSlo | null }[] = [];
+  const refreshes: ReturnType<typeof plannedRefreshes> = [];
+  const live = new Set<string>();
   for (const r of slos) {
+    live.add(r.name);
     try {
-      await saveStatus(database.db, r.name, await evaluateSloAt(database.db, r.slo, now, corrections), now);
-      evaluated++;
+      const ctx = sloContext(r.slo, now, corrections);
+      const key = cacheKey(ctx);
+      let entry = cache.entries.get(r.name) ?? null;
+      if (entry !== null && entry.key === key) {
+        refreshes.push(...plannedRefreshes(entry, ctx.span, ctx.edges, dirty));
+        updated++;
+      } else {
+        cache.entries.delete(r.name);
+        const parts = [];
+        for (const plan of ctx.plans)
+          if (plan.evaluable) parts.push(await buildPart(db, r.slo, plan, ctx.span, ctx.edges, ctx.mask));
+        entry = { key, parts, mask: ctx.mask, toMinute: ctx.span.toMinute };
+        built++;
+      }
+      work.push({ name: r.name, ctx, entry });
     } catch (e) {
+      cache.entries.delete(r.name);
       failed.push({ slo: r.name, error: (e as Error).message });
     }
   }
-  await deleteStatusesExcept(
-    database.db,
-    slos.map((s) => s.name),
-  );
-  return { evaluated, failed, ms: performance.now() - started };
+  for (const name of cache.entries.keys()) if (!live.has(name)) cache.entries.delete(name);
+  await applyRefreshes(db, refreshes);
+
+  const statuses: { name: string; status: SloStatus }[] = [];
+  for (const { name, ctx, entry } of work) {
+    try {
+      statuses.push({
+        name,
+        status: statusOf(
+          ctx,
+          entry!.parts.map((p) => p.objective),
+          facts,
+        ),
+      });
+      trimBlocks(entry!, ctx.edges, ctx.span.toMinute);
+      cache.entries.set(name, entry!);
+    } catch (e) {
+      cache.entries.delete(name);
+      failed.push({ slo: name, error: (e as Error).message });
+    }
+  }
+  await saveStatuses(db, statuses, now);
+  await deleteStatusesExcept(db, [...live]);
+  return { evaluated: statuses.length, failed, ms: performance.now() - started, built, updated };
 }
 
 export interface EvaluatorJob {
@@ -63,21 +142,38 @@ export function startEvaluator(
   const now = options.now ?? Date.now;
   let running: Promise<PassResult | null> | null = null;
   let stopped = false;
+  const cache = new EvaluationCache();
   const tick = () => {
     // Never two passes at once: a slow pass makes the next tick wait for it.
     running ??= (async () => {
       try {
-        if (stopped || !(await lead.acquire())) return null;
+        if (stopped) return null;
+        if (!(await lead.acquire())) {
+          // Another process leads and claims the dirty marks: kept series would miss its changes.
+          cache.clear();
+          return null;
+        }
         const at = now();
         if (options.retentionDays) await sweepIfDue(database.db, at, options.retentionDays);
         // A Prometheus outage is recorded per stream by the poller and shows as data age; it never stops evaluation.
         await options.poller
           ?.tick(at)
           .catch((e: unknown) => options.log.error({ err: e }, 'Prometheus poll failed'));
-        const result = await evaluateAll(database, at);
+        const result = await evaluateAll(database, at, cache).catch((e: unknown) => {
+          cache.clear(); // the dirty marks of this pass may be claimed already: start again from the store
+          throw e;
+        });
         for (const f of result.failed)
           options.log.error({ slo: f.slo, err: f.error }, 'SLO evaluation failed');
-        options.log.debug({ evaluated: result.evaluated, ms: Math.round(result.ms) }, 'SLO evaluation pass');
+        options.log.debug(
+          {
+            evaluated: result.evaluated,
+            built: result.built,
+            updated: result.updated,
+            ms: Math.round(result.ms),
+          },
+          'SLO evaluation pass',
+        );
         return result;
       } catch (e) {
         options.log.error({ err: e }, 'SLO evaluation pass failed');

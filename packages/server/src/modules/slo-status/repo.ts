@@ -1,5 +1,6 @@
 import type { SloStatus } from '@headroom/core/api/slo-status';
 import type { Kysely } from 'kysely';
+import { withTransaction } from '../../db/index.js';
 import type { Database } from '../../db/schema.js';
 
 export async function saveStatus(
@@ -14,6 +15,36 @@ export async function saveStatus(
     .values({ slo_name: slo, ...row })
     .onConflict((oc) => oc.column('slo_name').doUpdateSet(row))
     .execute();
+}
+
+/** Stores a pass's statuses in one transaction, many rows per statement. */
+export async function saveStatuses(
+  db: Kysely<Database>,
+  statuses: readonly { name: string; status: SloStatus }[],
+  at: number,
+): Promise<void> {
+  if (statuses.length === 0) return;
+  await withTransaction(db, async (trx) => {
+    for (let i = 0; i < statuses.length; i += 500) {
+      const rows = statuses.slice(i, i + 500).map(({ name, status }) => ({
+        slo_name: name,
+        evaluated_at: at,
+        state: status.state,
+        status: JSON.stringify(status),
+      }));
+      await trx
+        .insertInto('slo_status')
+        .values(rows)
+        .onConflict((oc) =>
+          oc.column('slo_name').doUpdateSet((eb) => ({
+            evaluated_at: eb.ref('excluded.evaluated_at'),
+            state: eb.ref('excluded.state'),
+            status: eb.ref('excluded.status'),
+          })),
+        )
+        .execute();
+    }
+  });
 }
 
 export async function loadStatuses(
