@@ -74,6 +74,22 @@ export const SloStatus = Type.Object({
   note: Nullable(
     Type.String({ description: 'Why numbers are missing, e.g. a source Headroom cannot query' }),
   ),
+  objectives: Type.Array(
+    Type.Object({
+      index: Type.Integer({ description: 'Position in spec.objectives' }),
+      displayName: Nullable(Type.String()),
+      target: Type.Number(),
+      state: SloState,
+      sli: Nullable(Type.Number()),
+      consumed: Type.Number({ description: 'Error budget consumed over the window, against this target' }),
+      remaining: Type.Number(),
+      burnRate1h: Rate,
+    }),
+    {
+      description:
+        'Each objective on its own, against its own target. The headline numbers above are the first objective (as OpenSLO’s single `objective` reads), or for a composite SLO all of them weighted together.',
+    },
+  ),
 });
 export type SloStatus = Type.Static<typeof SloStatus>;
 

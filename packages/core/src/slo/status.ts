@@ -14,8 +14,17 @@ export function sloState(evaluation: Pick<SloEvaluation, 'total' | 'remaining' |
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
+export interface ObjectiveEvaluation {
+  index: number;
+  displayName: string | null;
+  target: number;
+  evaluation: Pick<SloEvaluation, 'total' | 'remaining' | 'consumed' | 'sli' | 'burnRates'>;
+}
+
 export interface StatusContext {
   objective: number;
+  /** Each objective evaluated alone. */
+  objectives?: readonly ObjectiveEvaluation[];
   lastDataMinute: number | null;
   corrections: { start: number; end: number }[];
   note: string | null;
@@ -51,5 +60,15 @@ export function sloStatus(e: SloEvaluation, ctx: StatusContext): SloStatus {
       end: new Date(c.end).toISOString(),
     })),
     note: ctx.note,
+    objectives: (ctx.objectives ?? []).map((o) => ({
+      index: o.index,
+      displayName: o.displayName,
+      target: o.target,
+      state: sloState(o.evaluation),
+      sli: o.evaluation.sli,
+      consumed: o.evaluation.consumed,
+      remaining: o.evaluation.remaining,
+      burnRate1h: o.evaluation.burnRates['1h'],
+    })),
   };
 }

@@ -6,7 +6,7 @@
 import type { SloStatus } from '@headroom/core/api/slo-status';
 import { BucketSeries, type MinuteBuckets } from '@headroom/core/slo/bucket-series';
 import { fixedDurationMs } from '@headroom/core/slo/duration';
-import { evaluateObjectives, type ObjectiveSeries } from '@headroom/core/slo/evaluate';
+import { evaluateObjectives, evaluateSlo, type ObjectiveSeries } from '@headroom/core/slo/evaluate';
 import { type MinuteMask, maskFromIntervals } from '@headroom/core/slo/minute-mask';
 import { isComposite, objectiveWeight, type Slo } from '@headroom/core/slo/model';
 import { sloStatus } from '@headroom/core/slo/status';
@@ -99,8 +99,10 @@ export interface SloContext {
   mask: MinuteMask | undefined;
   /** Correction occurrences over the span, as the status lists them. */
   intervals: TimeRange[];
-  /** The objectives evaluated: all of a composite, else the first (the headline). */
+  /** Every objective; `headline` says which of them the headline numbers combine. */
   plans: ObjectivePlan[];
+  /** All objectives of a composite (one budget), else the first (OpenSLO's single `objective`). */
+  headline: 'all' | 'first';
   notes: string[];
 }
 
@@ -116,17 +118,30 @@ export function sloContext(slo: Slo, now: number, corrections: readonly StoredCo
   const range = { start: span.fromMinute * MINUTE_MS, end: span.toMinute * MINUTE_MS };
   const intervals = correctionsSelecting(corrections, slo, range).flatMap((c) => c.intervals);
   const mask = intervals.length > 0 ? maskFromIntervals(intervals) : undefined;
-  const all = objectivePlans(slo);
+  const plans = objectivePlans(slo);
   // A composite is one budget over all its objectives; otherwise each objective is its own
   // target on the same SLI and the first is the headline (as `definition.objective` says).
-  const plans = isComposite(slo) ? all : all.slice(0, 1);
+  const headline = isComposite(slo) ? 'all' : 'first';
   const notes = [...new Set(plans.map((p) => p.note).filter((n): n is string => n !== null))];
   const edges = {
     rolling,
     windowMinutes: Math.round((window.end - window.start) / MINUTE_MS),
     windowStartMinute,
   };
-  return { slo, now, rolling, window, windowStartMinute, span, edges, mask, intervals, plans, notes };
+  return {
+    slo,
+    now,
+    rolling,
+    window,
+    windowStartMinute,
+    span,
+    edges,
+    mask,
+    intervals,
+    plans,
+    headline,
+    notes,
+  };
 }
 
 /** Where a pass finds data age and poll failures for every stream (one query each per pass). */
@@ -144,8 +159,19 @@ export async function streamFacts(db: Kysely<Database>): Promise<StreamFacts> {
   };
 }
 
-/** The status from the evaluated parts. */
-export function statusOf(ctx: SloContext, parts: readonly ObjectiveSeries[], facts: StreamFacts): SloStatus {
+/** An evaluable objective's series. */
+export interface EvaluatedPart {
+  plan: ObjectivePlan;
+  series: ObjectiveSeries;
+}
+
+/** The status from the evaluated parts (those of evaluable objectives, in objective order). */
+export function statusOf(
+  ctx: SloContext,
+  evaluated: readonly EvaluatedPart[],
+  facts: StreamFacts,
+): SloStatus {
+  const parts = (ctx.headline === 'all' ? evaluated : evaluated.slice(0, 1)).map((p) => p.series);
   const notes = [...ctx.notes];
   let last: number | null = null;
   for (const stream of new Set(ctx.plans.map((p) => p.stream))) {
@@ -160,8 +186,15 @@ export function statusOf(ctx: SloContext, parts: readonly ObjectiveSeries[], fac
     }
   }
   const evaluation = evaluateObjectives(parts, ctx.window, ctx.rolling, ctx.now);
+  const objectives = evaluated.map(({ plan, series }) => ({
+    index: plan.index,
+    displayName: plan.objective.displayName,
+    target: plan.objective.target,
+    evaluation: evaluateSlo({ ...series, weight: 1 }, ctx.window, ctx.rolling, ctx.now),
+  }));
   return sloStatus(evaluation, {
     objective: ctx.slo.objectives[0]?.target ?? 0,
+    objectives,
     lastDataMinute: last,
     // The occurrences that overlap the window, as people read them on the SLO page.
     corrections: ctx.intervals
@@ -182,11 +215,12 @@ export async function evaluateSloAt(
   corrections?: readonly StoredCorrection[],
 ): Promise<SloStatus> {
   const ctx = sloContext(slo, now, corrections ?? (await loadCorrections(db)));
-  const parts: ObjectiveSeries[] = [];
+  const parts: EvaluatedPart[] = [];
   for (const plan of ctx.plans) {
     if (!plan.evaluable) continue;
-    parts.push(
-      await objectiveSeries(
+    parts.push({
+      plan,
+      series: await objectiveSeries(
         db,
         slo,
         plan.index,
@@ -195,7 +229,7 @@ export async function evaluateSloAt(
         ctx.rolling ? 0 : ctx.windowStartMinute,
         ctx.mask,
       ),
-    );
+    });
   }
   return statusOf(ctx, parts, await streamFacts(db));
 }

@@ -14,7 +14,7 @@ import { listResolvedSlos } from '../slos/service.js';
 import { type SloContext, sloContext, statusOf, streamFacts } from './evaluate.js';
 import { type Leadership, leadership } from './leader.js';
 import { deleteStatusesExcept, saveStatuses } from './repo.js';
-import { applyRefreshes, buildPart, type CachedSlo, plannedRefreshes, trimBlocks } from './series-cache.js';
+import { applyRefreshes, buildParts, type CachedSlo, plannedRefreshes, trimBlocks } from './series-cache.js';
 
 export interface PassResult {
   evaluated: number;
@@ -76,14 +76,12 @@ export async function evaluateAll(
       const ctx = sloContext(r.slo, now, corrections);
       const key = cacheKey(ctx);
       let entry = cache.entries.get(r.name) ?? null;
-      if (entry !== null && entry.key === key) {
+      if (entry !== null && entry.key === key && !entry.parts.some((p) => p.volatile)) {
         refreshes.push(...plannedRefreshes(entry, ctx.span, ctx.edges, dirty));
         updated++;
       } else {
         cache.entries.delete(r.name);
-        const parts = [];
-        for (const plan of ctx.plans)
-          if (plan.evaluable) parts.push(await buildPart(db, r.slo, plan, ctx.span, ctx.edges, ctx.mask));
+        const parts = await buildParts(db, r.slo, ctx.plans, ctx.span, ctx.edges, ctx.mask);
         entry = { key, parts, mask: ctx.mask, toMinute: ctx.span.toMinute };
         built++;
       }
@@ -103,7 +101,7 @@ export async function evaluateAll(
         name,
         status: statusOf(
           ctx,
-          entry!.parts.map((p) => p.objective),
+          entry!.parts.map((p) => ({ plan: p.plan, series: p.objective })),
           facts,
         ),
       });

@@ -63,8 +63,29 @@ const SLOS = [
   ),
   slo('ratio-5m', 'RatioTimeslices', true, '    - target: 0.95\n      timeSliceWindow: 5m'),
   slo('ratio-cal-90m', 'RatioTimeslices', false, '    - target: 0.9\n      timeSliceWindow: 90m'),
+  slo(
+    'occ-two',
+    'Occurrences',
+    true,
+    '    - displayName: Most\n      target: 0.99\n    - displayName: Nearly all\n      target: 0.999',
+  ),
+  slo(
+    'slices-two',
+    'Timeslices',
+    true,
+    '    - target: 0.9\n      timeSliceTarget: 0.8\n      timeSliceWindow: 2m\n    - target: 0.9\n      timeSliceTarget: 0.99\n      timeSliceWindow: 2m',
+  ),
 ];
-const NAMES = ['occ-rolling', 'occ-calendar', 'slices-1m', 'slices-7m', 'ratio-5m', 'ratio-cal-90m'];
+const NAMES = [
+  'occ-rolling',
+  'occ-calendar',
+  'slices-1m',
+  'slices-7m',
+  'ratio-5m',
+  'ratio-cal-90m',
+  'occ-two',
+  'slices-two',
+];
 
 /** Small deterministic PRNG (mulberry32). */
 function random(seed: number) {
@@ -189,6 +210,17 @@ spec:
       }
       previous = now;
     }
+    // Every objective on its own: the same SLI against 0.99 and 0.999 spends ten times the budget share.
+    const two = (await loadStatuses(db)).get('occ-two')!;
+    expect(two.objectives.map((o) => [o.index, o.displayName, o.target])).toEqual([
+      [0, 'Most', 0.99],
+      [1, 'Nearly all', 0.999],
+    ]);
+    expect(two.objectives[1]!.consumed / two.objectives[0]!.consumed).toBeCloseTo(10, 9);
+    expect(two.errorBudget.consumed).toBe(two.objectives[0]!.consumed);
+    // Two slice targets form two series: a stricter slice target counts fewer good slices.
+    const slices = (await loadStatuses(db)).get('slices-two')!;
+    expect(slices.objectives[1]!.sli!).toBeLessThan(slices.objectives[0]!.sli!);
     // Kept series hold minutes only where edges fall: far less than a minute-resolution copy.
     for (const entry of cache.entries.values())
       for (const part of entry.parts) expect(part.objective.series.blockHours.length).toBeLessThan(40);

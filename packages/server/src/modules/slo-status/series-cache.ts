@@ -27,6 +27,7 @@ import { type SliceRule, sliceBuckets } from '@headroom/core/slo/timeslices';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { type BucketRow, readBucketRanges, readBuckets, readHours } from '../sli-data/repo.js';
+import { objectiveSeries } from './evaluate.js';
 import type { ObjectivePlan } from './streams.js';
 
 /** Minutes ahead for which window edges get their hours' minutes in advance. */
@@ -46,6 +47,9 @@ export interface EdgeSpec {
 
 /** One objective's series and what is needed to keep it current. */
 export interface CachedPart {
+  plan: ObjectivePlan;
+  /** Built afresh every pass (threshold and raw SLIs, whose values values.ts reads). */
+  volatile?: true;
   stream: string;
   /** Slice length and rule for the timeslice methods; undefined for Occurrences. */
   slices: { minutes: number; anchor: number; rule: SliceRule } | undefined;
@@ -142,6 +146,39 @@ function sliceStartAtOrBefore(part: CachedPart, minute: number): number {
   return s.anchor + Math.floor((minute - s.anchor) / s.minutes) * s.minutes;
 }
 
+/**
+ * Builds the series of every evaluable objective. Objectives of one SLI that form the same
+ * series (Occurrences, or the same slice rule) share it: only their targets differ.
+ */
+export async function buildParts(
+  db: Kysely<Database>,
+  slo: Slo,
+  plans: readonly ObjectivePlan[],
+  span: SeriesSpan,
+  edges: EdgeSpec,
+  mask: MinuteMask | undefined,
+): Promise<CachedPart[]> {
+  const parts: CachedPart[] = [];
+  for (const plan of plans) {
+    if (!plan.evaluable) continue;
+    if (plan.data === 'values') {
+      const anchor = edges.rolling ? 0 : edges.windowStartMinute;
+      const objective = await objectiveSeries(db, slo, plan.index, plan.stream, span, anchor, mask);
+      parts.push({ plan, volatile: true, stream: plan.stream, slices: undefined, objective });
+      continue;
+    }
+    const same = parts.find(
+      (p) =>
+        p.stream === plan.stream && JSON.stringify(p.slices) === JSON.stringify(sliceRuleOf(slo, plan.index)),
+    );
+    if (same && !isComposite(slo)) {
+      const objective = slo.objectives[plan.index]!;
+      parts.push({ ...same, plan, objective: { ...same.objective, objective: objective.target } });
+    } else parts.push(await buildPart(db, slo, plan, span, edges, mask));
+  }
+  return parts;
+}
+
 /** Builds one objective's series from the store. */
 export async function buildPart(
   db: Kysely<Database>,
@@ -155,6 +192,7 @@ export async function buildPart(
   if (slices && !edges.rolling) slices.anchor = edges.windowStartMinute;
   const objective = slo.objectives[plan.index]!;
   const part: CachedPart = {
+    plan,
     stream: plan.stream,
     slices,
     objective: {
@@ -280,8 +318,11 @@ export function plannedRefreshes(
   dirty: ReadonlyMap<string, number>,
 ): Refresh[] {
   const out: Refresh[] = [];
+  const seen = new Set<BucketSeries>();
   for (const part of entry.parts) {
     const series = part.objective.series;
+    if (seen.has(series)) continue; // objectives on one SLI with one slice rule share a series
+    seen.add(series);
     series.extendTo(span.toMinute);
     series.compact(span.fromMinute);
     let from = dirty.get(part.stream);
