@@ -193,6 +193,10 @@ export class HeadroomClient {
     return this.request<string>('GET', '/export/openslo', { query, accept: 'application/yaml' });
   }
 
+  exportPrometheusRules(query: { service?: string | undefined } = {}): Promise<string> {
+    return this.request<string>('GET', '/export/prometheus-rules', { query, accept: 'application/yaml' });
+  }
+
   readonly ingest = {
     /** One NDJSON batch; `replayed` when the server answered with its stored reply to the same key. */
     events: async (ndjson: Uint8Array, idempotencyKey: string) => {

@@ -65,6 +65,8 @@ export interface SloEvaluation {
   /** Timeslice methods: slices in the window without data. */
   noDataSlices: number;
   burnRates: Record<BurnRateKey, number | null>;
+  /** Units (events, or slices) in each burn-rate window and the SLO window: what alerting's minimum-events rule reads. */
+  events: Record<BurnRateKey, number>;
   /** Epoch ms when the budget runs out at each look-back's burn rate; null = not within the window. */
   exhaustion: Record<ForecastKey, number | null>;
 }
@@ -93,6 +95,7 @@ export function newEvaluation(): SloEvaluation {
       '3d': null,
       window: null,
     },
+    events: { '5m': 0, '30m': 0, '1h': 0, '2h': 0, '6h': 0, '1d': 0, '3d': 0, window: 0 },
     exhaustion: { '1h': null, '1d': null, '7d': null },
   };
 }
@@ -154,12 +157,14 @@ export function evaluateObjectives(
   const windowPricedBad = acc[PRICED_BAD]!;
   out.noDataSlices = acc[NO_DATA]!;
   out.burnRates.window = burn();
+  out.events.window = total;
   const single = parts.length === 1 && (parts[0]!.weight ?? 1) === 1;
   out.remainingEvents = single ? errorBudget(parts[0]!.objective) * total - (total - good) : null;
 
   for (const w of BURN_RATE_WINDOWS) {
     accumulate(parts, to - w.minutes, to);
     out.burnRates[w.key] = burn();
+    out.events[w.key] = acc[TOTAL]!;
     if (w.minutes === 60) {
       // Minutes of total failure: (Σ w·total − Σ w·bad/b) ÷ Σ w·rate/b, i.e. remainingEvents ÷ rate alone.
       const rate = acc[PRICED_RATE]!;
