@@ -1,14 +1,19 @@
 /** The `headroom` command tree: global options, and one register function per command group. */
 import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
+import { registerAlerts } from './commands/alerts.js';
 import { registerApply } from './commands/apply.js';
 import { registerAudit } from './commands/audit.js';
 import { registerBackfill } from './commands/backfill.js';
 import { registerCorrections } from './commands/corrections.js';
 import { registerExport } from './commands/export.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerIntegrations } from './commands/integrations.js';
+import { registerChannels, registerNotifications } from './commands/notifications.js';
+import { registerRoutes } from './commands/routes.js';
 import { registerServe } from './commands/serve.js';
 import { registerServices } from './commands/services.js';
+import { registerSilence } from './commands/silence.js';
 import { registerSlo } from './commands/slo.js';
 import { registerSloStatus } from './commands/slo-status.js';
 import { registerTeams } from './commands/teams.js';
@@ -69,8 +74,14 @@ export function buildProgram(io: CliIo): Command {
   registerAudit(program, ctx);
   registerSloStatus(registerSlo(program, ctx), ctx);
   registerCorrections(program, ctx);
+  registerIntegrations(program, ctx);
+  registerAlerts(program, ctx);
+  registerSilence(program, ctx);
+  registerRoutes(program, ctx);
   registerExport(program, ctx);
   registerIngest(program, ctx);
   registerBackfill(program, ctx);
+  registerNotifications(program, ctx);
+  registerChannels(program, ctx);
   return program;
 }

@@ -12,6 +12,8 @@ import { registerMetrics } from './http/metrics.js';
 import { frameworkErrorProblem, registerProblemHandlers } from './http/problem.js';
 import { requestIdFrom } from './http/request-id.js';
 import { validatorFactory } from './http/validation.js';
+import { alertGroupRoutes } from './modules/alert-groups/routes.js';
+import { alertRoutes } from './modules/alerts/routes.js';
 import { applyRoutes } from './modules/apply/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { authRoutes } from './modules/auth/routes.js';
@@ -19,7 +21,12 @@ import { type BootstrapResult, bootstrapAdmin } from './modules/auth/service.js'
 import { catalogRoutes } from './modules/catalog/routes.js';
 import { correctionRoutes } from './modules/corrections/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
+import { integrationRoutes, pagerDutyRootRoutes } from './modules/integrations/routes.js';
+import { notificationRoutes } from './modules/notifications/routes.js';
 import { prometheusRoutes } from './modules/prometheus/routes.js';
+import { routingRoutes } from './modules/routing/routes.js';
+import { ruleExportRoutes } from './modules/rule-export/routes.js';
+import { setUpSecrets } from './modules/secrets/setup.js';
 import { sliDataRoutes } from './modules/sli-data/routes.js';
 import { sloStatusRoutes } from './modules/slo-status/routes.js';
 import { sloRoutes } from './modules/slos/routes.js';
@@ -71,6 +78,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.removeContentTypeParser('text/plain');
 
   app.decorate('headroom', { database, bootstrap });
+  const secrets = await setUpSecrets(database, config, app.log);
+  app.addHook('onClose', async () => secrets.release());
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -91,6 +100,11 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'An API token (`headroom tokens create`)' },
           session: { type: 'apiKey', in: 'cookie', name: 'headroom_session' },
+          integration: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An integration token (`headroom integrations create`)',
+          },
         },
       },
     },
@@ -101,6 +115,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   const deps: AppDeps = { db: database.db, config };
   await app.register(healthRoutes, deps);
+  await app.register(pagerDutyRootRoutes, deps);
   await app.register(
     async (api) => {
       api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
@@ -115,6 +130,12 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(sloStatusRoutes, deps);
       await api.register(correctionRoutes, deps);
       await api.register(prometheusRoutes, deps);
+      await api.register(routingRoutes, deps);
+      await api.register(ruleExportRoutes, deps);
+      await api.register(integrationRoutes, deps);
+      await api.register(alertRoutes, deps);
+      await api.register(alertGroupRoutes, deps);
+      await api.register(notificationRoutes, deps);
     },
     { prefix: API_PREFIX },
   );

@@ -1,4 +1,9 @@
 /** Server configuration from the environment; every variable is listed in the README. */
+
+import { parseOutboundAllow } from './modules/notifications/outbound.js';
+import { type NotificationSettings, notificationSettingsFromEnv } from './modules/notifications/settings.js';
+import { parseSecretKey } from './modules/secrets/keyring.js';
+
 export interface ServerConfig {
   databaseUrl: string;
   host: string;
@@ -18,6 +23,18 @@ export interface ServerConfig {
   sliRetentionDays: number;
   /** Seconds between SLO evaluation passes; 0 turns the evaluator off in this process. */
   evaluationIntervalSeconds: number;
+  /** HEADROOM_SECRET_KEY: 32 bytes (hex or base64) sealing credentials at rest; see modules/secrets/key-store.ts. */
+  secretKey: string | undefined;
+  /** HEADROOM_OUTBOUND_ALLOW: loopback, link-local, metadata or CIDRs that outgoing webhooks may reach. */
+  outboundAllow: string[];
+  /** The notification dispatcher and SMTP (HEADROOM_NOTIFICATION_*, HEADROOM_SMTP_*). */
+  notifications: NotificationSettings;
+  /** Minutes after its last receipt at which a firing alert never resolved is auto-resolved; 0 = never. */
+  alertResolveTimeoutMinutes: number;
+  /** PagerDuty-compatible events accepted per routing key per minute (token bucket of that size). */
+  pagerDutyEventsPerMinute: number;
+  /** Milliseconds between alert pipeline ticks (routing, grouping, notifying); 0 turns it off here. */
+  alertPipelineIntervalMs: number;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -36,7 +53,28 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       env.HEADROOM_EVALUATION_INTERVAL_SECONDS === '0'
         ? 0
         : positiveInteger(env, 'HEADROOM_EVALUATION_INTERVAL_SECONDS', 30),
+    secretKey: secretKeyFromEnv(env),
+    outboundAllow: parseOutboundAllow(env.HEADROOM_OUTBOUND_ALLOW),
+    notifications: notificationSettingsFromEnv(env),
+    // 25 h: above Alertmanager's default repeat_interval (4h) and the common 12h, with a missed resend to spare.
+    alertResolveTimeoutMinutes:
+      env.HEADROOM_ALERT_RESOLVE_TIMEOUT_MINUTES === '0'
+        ? 0
+        : positiveInteger(env, 'HEADROOM_ALERT_RESOLVE_TIMEOUT_MINUTES', 1500),
+    pagerDutyEventsPerMinute: positiveInteger(env, 'HEADROOM_PAGERDUTY_EVENTS_PER_MINUTE', 600),
+    alertPipelineIntervalMs:
+      env.HEADROOM_ALERT_PIPELINE_INTERVAL_MS === '0'
+        ? 0
+        : positiveInteger(env, 'HEADROOM_ALERT_PIPELINE_INTERVAL_MS', 1000),
   };
+}
+
+/** HEADROOM_SECRET_KEY as given, after checking that it is a 32-byte key (a bad one stops the start). */
+function secretKeyFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  const text = env.HEADROOM_SECRET_KEY;
+  if (!text) return undefined;
+  parseSecretKey(text);
+  return text;
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -1,5 +1,8 @@
 import { buildApp } from './app.js';
 import type { ServerConfig } from './config.js';
+import { startAlertPipeline } from './modules/alert-groups/job.js';
+import { startAlertSweeper } from './modules/alerts/sweeper.js';
+import { outboundPolicy, startDispatcher } from './modules/notifications/index.js';
 import { PrometheusPoller } from './modules/prometheus/poller.js';
 import { loadPrometheusSlis } from './modules/prometheus/service.js';
 import { startEvaluator } from './modules/slo-status/evaluator.js';
@@ -31,6 +34,21 @@ export async function startServer(
     );
   }
   // Background work runs beside the API; on PostgreSQL only the process holding the lock evaluates.
+  // Every process sweeps stale alerts once a minute; the alert writers' lock keeps sweeps apart.
+  const alertSweeper = startAlertSweeper(database, {
+    intervalMs: 60_000,
+    timeoutMinutes: config.alertResolveTimeoutMinutes,
+    log: app.log,
+  });
+  // Routing and grouping run in the leading process; an evaluation pass nudges it at once.
+  const pipeline =
+    config.alertPipelineIntervalMs > 0
+      ? startAlertPipeline(database, {
+          intervalMs: config.alertPipelineIntervalMs,
+          externalUrl: config.publicUrl ?? url,
+          log: app.log,
+        })
+      : null;
   const evaluator =
     config.evaluationIntervalSeconds > 0
       ? startEvaluator(database, {
@@ -38,12 +56,25 @@ export async function startServer(
           log: app.log,
           retentionDays: config.sliRetentionDays,
           poller: new PrometheusPoller({ db: database.db, slis: () => loadPrometheusSlis(database.db) }),
+          afterPass: () => pipeline?.nudge(),
+        })
+      : null;
+  // Every process dispatches notifications; the outbox's leases share the work between them.
+  const dispatcher =
+    config.notifications.pollIntervalMs > 0
+      ? startDispatcher(database, {
+          settings: config.notifications,
+          policy: outboundPolicy(config.outboundAllow),
+          log: app.log,
         })
       : null;
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       await evaluator?.stop();
+      await pipeline?.stop();
+      await alertSweeper.stop();
+      await dispatcher?.stop();
       await app.close();
     })();
     return closing;

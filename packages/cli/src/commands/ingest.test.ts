@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { IngestResult } from '@headroom/core/api/ingest';
 import { readBuckets } from '@headroom/server/modules/sli-data/repo';
+import { readValues } from '@headroom/server/modules/sli-data/values-repo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../run.js';
 import { type CliServer, cli, startCliServer } from '../test-support/cli.js';
@@ -88,6 +89,23 @@ describe('headroom ingest against a real server', () => {
       [0, 17, 20],
       [1, 5, 5],
     ]);
+  });
+
+  it('passes value records (threshold and raw SLIs) through as they are', async () => {
+    const lines = [
+      line({ stream: 'search-p99', ts: ms(3), value: 212.5 }),
+      line({ stream: 'search-p99', ts: ms(3, 30), value: 250 }), // same minute: the last wins
+      line({ stream: 'search-p99', ts: ms(4), value: 180, total: 1 }), // line 3: counts and a value
+    ];
+    await writeFile(join(dir, 'values.ndjson'), `${lines.join('\n')}\n`);
+    const r = await server.cli(['ingest', 'values.ndjson'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /^rejected: values\.ndjson:3: a record has a value or counts, not both.*\(VALUE_WITH_COUNTS\)$/m,
+    );
+    expect(r.stdout).toMatch(/ingested values\.ndjson: 2 accepted, 1 rejected/);
+    const stored = await readValues(server.database.db, 'search-p99', 0, BASE + 100);
+    expect(stored.map((v) => [v.minute - BASE, v.value])).toEqual([[3, 250]]);
   });
 
   it('reads stdin; with --idempotency-prefix a second run counts nothing twice; no progress off a terminal', async () => {

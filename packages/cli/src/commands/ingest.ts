@@ -272,7 +272,8 @@ export function registerIngest(program: Command, ctx: CliContext): void {
       'after',
       `
 A record is {"stream": "checkout", "ts": "2026-03-01T12:00:00Z" or epoch ms, "good": 99, "total": 100}
-(or "bad" instead of "good"). Valid records are written even when others in the batch are not; the
+(or "bad" instead of "good"), or for threshold and raw SLIs one value per minute:
+{"stream": "search-latency", "ts": "2026-03-01T12:00:00Z", "value": 212.5}. Valid records are written even when others in the batch are not; the
 rejected ones are listed with their line in the file, and the exit code is then 1.
 
 Each batch is sent with an Idempotency-Key made of the prefix, its byte offset and line count: running

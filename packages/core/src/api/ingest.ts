@@ -16,7 +16,10 @@ export const StreamName = Type.String({
     'Every SLO has a stream named after it; a `metricSource` of type `headroom` may name another.',
 });
 
-/** One record, as a line of NDJSON or an element of a JSON array (documentation; validated by hand). */
+/**
+ * One record, as a line of NDJSON or an element of a JSON array (documentation; validated by hand):
+ * counts (`good` or `bad`, and `total`) for ratio SLIs, or one `value` for threshold and raw SLIs.
+ */
 export const IngestRecord = Type.Object(
   {
     stream: StreamName,
@@ -27,7 +30,19 @@ export const IngestRecord = Type.Object(
     }),
     good: Type.Optional(Type.Number({ minimum: 0, description: 'Good events (give good or bad, not both)' })),
     bad: Type.Optional(Type.Number({ minimum: 0, description: 'Bad events; good = total − bad' })),
-    total: Type.Number({ minimum: 0, description: 'All events; at least good (or bad)' }),
+    total: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        description: 'All events; at least good (or bad). Required with good or bad',
+      }),
+    ),
+    value: Type.Optional(
+      Type.Number({
+        description:
+          'A measurement for a threshold SLI (e.g. p99 latency) or a precomputed ratio in [0, 1] for a raw SLI, ' +
+          'instead of counts. One value per stream and minute: a later one for the same minute replaces it.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -45,6 +60,8 @@ export const INGEST_REJECTION_CODES = [
   'INVALID_COUNT',
   'GOOD_OR_BAD_REQUIRED',
   'COUNT_EXCEEDS_TOTAL',
+  'INVALID_VALUE',
+  'VALUE_WITH_COUNTS',
 ] as const;
 export type IngestRejectionCode = (typeof INGEST_REJECTION_CODES)[number];
 
@@ -64,6 +81,11 @@ export const IngestResult = Type.Object({
   errorsTruncated: Type.Boolean({ description: 'More records were rejected than `errors` lists' }),
   streams: Type.Integer({ description: 'Distinct streams the accepted records touched' }),
   buckets: Type.Integer({ description: 'Distinct (stream, minute) buckets the accepted records added to' }),
+  values: Type.Optional(
+    Type.Integer({
+      description: 'Distinct (stream, minute) values the accepted value records set; absent when none',
+    }),
+  ),
   from: Timestamp,
   to: Timestamp,
 });
@@ -76,7 +98,7 @@ export const IngestStream = Type.Object({
   dataAgeSeconds: Type.Integer({
     description: 'Seconds from the end of the newest bucket to now (0 when it is the current minute)',
   }),
-  buckets: Type.Integer({ description: 'Minutes with data' }),
+  buckets: Type.Integer({ description: 'Minutes with data (count buckets and values)' }),
   lastIngestAt: Type.String({ format: 'date-time', description: 'When data for the stream last arrived' }),
 });
 export type IngestStream = Type.Static<typeof IngestStream>;

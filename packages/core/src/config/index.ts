@@ -6,9 +6,11 @@
  * `registerXKinds(registry)` beside `registerBackstageKinds` in `builtinKindRegistry`, and
  * give the server an apply store for that type (packages/server/src/modules/apply/stores).
  */
+import { registerNotificationKinds } from '../notifications/channel.js';
 import { checkPrometheusMetricSource } from '../slo/promql-plan.js';
 import { registerBackstageKinds } from './backstage/index.js';
 import { registerHeadroomKinds } from './headroom/budget-correction.js';
+import { registerRoutingKinds } from './headroom/routing.js';
 import { registerOpenSloKinds } from './openslo/index.js';
 import { KindRegistry } from './registry.js';
 
@@ -29,5 +31,7 @@ export function builtinKindRegistry(): KindRegistry {
   // Prometheus metric sources are checked with Prometheus' own PromQL grammar.
   registerOpenSloKinds(registry, { checkMetricSource: checkPrometheusMetricSource });
   registerHeadroomKinds(registry);
+  registerRoutingKinds(registry);
+  registerNotificationKinds(registry);
   return registry;
 }

@@ -46,6 +46,7 @@ const TABLES = [
   'audit_log',
   'applied_objects',
   'sli_buckets',
+  'sli_values',
   'sli_streams',
   'ingest_batches',
 ] as const;

@@ -6,6 +6,12 @@ import * as m0004 from './0004_prometheus_poll_state.js';
 import * as m0005 from './0005_slo_status.js';
 import * as m0006 from './0006_budget_corrections.js';
 import * as m0007 from './0007_sli_hours.js';
+import * as m0008 from './0008_sli_values.js';
+import * as m0009 from './0009_notifications.js';
+import * as m0010 from './0010_alerts.js';
+import * as m0011 from './0011_secrets.js';
+import * as m0012 from './0012_routing.js';
+import * as m0013 from './0013_alert_groups.js';
 
 /** Every migration, in order. Imported statically so the build and the tests see the same set. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +22,10 @@ export const migrations: Record<string, Migration> = {
   '0005_slo_status': m0005,
   '0006_budget_corrections': m0006,
   '0007_sli_hours': m0007,
+  '0008_sli_values': m0008,
+  '0009_notifications': m0009,
+  '0010_alerts': m0010,
+  '0011_secrets': m0011,
+  '0012_routing': m0012,
+  '0013_alert_groups': m0013,
 };

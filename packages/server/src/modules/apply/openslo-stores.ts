@@ -34,6 +34,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { ownerTeamId } from '../catalog/records.js';
 import { json } from '../catalog/refs.js';
+import { comparableDataSources, REDACTED, unfilledRedactions } from '../secrets/datasources.js';
 import {
   deleteObjectRecord,
   deleteSloRecord,
@@ -261,13 +262,34 @@ export const openSloObjectStore: ApplyStore<OpenSloObject, OpenSloRecord> = {
     const row = kind ? await findObjectRow(db, kind, ref.name) : undefined;
     return row ? { id: row.id, record: loadObjectRecord(row) } : undefined;
   },
-  diff: diffDefinitions,
+  // Stored credentials are sealed: compare them in the open (`<redacted>` standing for the value held).
+  diff: (current, desired) => diffDefinitions(...comparableDataSources(current, desired)),
   authorise: authoriseObject,
   write: writeObjectRecord,
+  verify: verifyDataSources,
   async remove(db, ref) {
     const kind = openSloKindOfRef(ref.kind);
     if (kind) await deleteObjectRecord(db, kind, ref.name);
   },
 };
+
+/** A `<redacted>` credential (from an export) with no value held for it: applied, but say so. */
+async function verifyDataSources(db: Kysely<Database>, plan: PlanContext): Promise<PlanCheck> {
+  const warnings: PlanCheck['warnings'] = [];
+  for (const o of plan.objects.filter(isOpenSloObject)) {
+    if (o.data.kind !== 'DataSource') continue;
+    const row = await findObjectRow(db, 'DataSource', o.data.name);
+    const fields = unfilledRedactions(o.data, row && loadObjectRecord(row));
+    if (fields.length === 0) continue;
+    const at = o.locate?.(['spec', 'connectionDetails']) ?? o.source;
+    warnings.push({
+      message: `DataSource '${o.data.name}': ${fields.join(', ')} ${fields.length === 1 ? 'is' : 'are'} '${REDACTED}' (as an export shows credentials) and Headroom holds no value for ${fields.length === 1 ? 'it' : 'them'}; polling through this DataSource fails until it is applied with the value.`,
+      file: at.file,
+      line: at.line,
+      path: '/spec/connectionDetails',
+    });
+  }
+  return { warnings, problems: [] };
+}
 
 export const openSloStores = [sloStore, openSloObjectStore] as unknown as readonly ApplyStore[];

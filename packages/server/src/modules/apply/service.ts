@@ -15,6 +15,8 @@ import type { Database } from '../../db/schema.js';
 import { type AuditContext, recordAudit } from '../audit/service.js';
 import type { UserRecord } from '../catalog/records.js';
 import { REF_KIND, refOf } from '../catalog/refs.js';
+import { notificationStores } from '../notifications/channel-store.js';
+import { routingStores } from '../routing/apply-stores.js';
 import { applyStores } from './catalog-stores.js';
 import { correctionStores } from './correction-stores.js';
 import { executeMemberships } from './memberships.js';
@@ -22,7 +24,13 @@ import { openSloStores } from './openslo-stores.js';
 import { computePlan, type Plan, type PlannedChange, StoreIndex } from './plan.js';
 
 const registry = builtinKindRegistry();
-const stores = new StoreIndex([...applyStores, ...openSloStores, ...correctionStores]);
+const stores = new StoreIndex([
+  ...applyStores,
+  ...openSloStores,
+  ...correctionStores,
+  ...notificationStores,
+  ...routingStores,
+]);
 
 const positionOf = (c: PlannedChange) =>
   c.object ? { file: c.object.source.file, line: c.object.source.line, column: c.object.source.column } : {};

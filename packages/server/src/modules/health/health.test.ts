@@ -108,10 +108,20 @@ describe.each(supportedDatabases())('health, metrics and OpenAPI on $name', ({ n
 
       // Each operation that can be refused documents its problem+json answers and how to authenticate.
       const problem = { $ref: '#/components/schemas/Problem' };
+      // Alert intake authenticates by an integration's secret: a bearer token, or (PagerDuty) the routing key in the body.
+      const intake: Record<string, unknown[]> = {
+        '/api/v1/integrations/alertmanager': [{ integration: [] }],
+        '/api/v1/integrations/generic': [{ integration: [] }],
+        '/api/v1/integrations/pagerduty/enqueue': [],
+      };
       for (const [method, path] of served) {
         if (path === '/api/v1/auth/logout') continue; // public and always 204
         const op = doc.paths[path][method.toLowerCase()];
         const where = `${method} ${path}`;
+        if (method === 'POST' && intake[path]) {
+          expect(op.security, where).toEqual(intake[path]);
+          continue;
+        }
         expect(op.responses['401']?.content, where).toEqual({
           'application/problem+json': { schema: problem },
         });

@@ -171,3 +171,22 @@ export async function recordPollError(
 export async function deletePollState(db: Kysely<Database>, stream: string): Promise<void> {
   await db.deleteFrom('prometheus_poll_state').where('stream', '=', stream).execute();
 }
+
+/**
+ * Deletes the poll state of an SLO that is being deleted: its default stream (`name`) and its
+ * composite objectives' (`name.<i>`), the only streams a Prometheus source polls into. SLO names
+ * are RFC 1123 labels, so `name.%` never reaches another SLO's streams. Returns the streams.
+ */
+export async function deleteSloPollStates(db: Kysely<Database>, sloName: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('prometheus_poll_state')
+    .select('stream')
+    .where((eb) => eb.or([eb('stream', '=', sloName), eb('stream', 'like', `${sloName}.%`)]))
+    .execute();
+  const streams = rows
+    .map((r) => r.stream)
+    .filter((s) => s === sloName || /^\.\d+$/.test(s.slice(sloName.length)));
+  if (streams.length > 0)
+    await db.deleteFrom('prometheus_poll_state').where('stream', 'in', streams).execute();
+  return streams;
+}

@@ -6,6 +6,7 @@
  */
 import { InputError } from '@headroom/core';
 import type { MetricSource, Sli, Slo } from '@headroom/core/slo/model';
+import { openConnectionDetails } from '../secrets/datasources.js';
 import { connectionFromDetails, type PrometheusConnection } from './client.js';
 import type { PrometheusSli } from './poller.js';
 
@@ -28,7 +29,8 @@ function queryOf(source: MetricSource, field: string): string {
 }
 
 function connectionOf(source: MetricSource, field: string): PrometheusConnection {
-  if (source.dataSource) return connectionFromDetails(source.dataSource.connectionDetails);
+  // Credentials are stored sealed; opened here, for the request only.
+  if (source.dataSource) return connectionFromDetails(openConnectionDetails(source.dataSource));
   if (typeof source.spec.url === 'string') return connectionFromDetails({ url: source.spec.url }, '/spec');
   throw new InputError(
     `the ${field} source names no DataSource (metricSourceRef) whose connectionDetails give the Prometheus URL` +

@@ -192,7 +192,12 @@ export async function upsertHours(
         'insert into sli_hours (stream, hour, good, total) ' +
           'select * from unnest($1::text[], $2::bigint[], $3::float8[], $4::float8[]) ' +
           conflict,
-        [sums.map((s) => s.stream), sums.map((s) => s.hour), sums.map((s) => s.good), sums.map((s) => s.total)],
+        [
+          sums.map((s) => s.stream),
+          sums.map((s) => s.hour),
+          sums.map((s) => s.good),
+          sums.map((s) => s.total),
+        ],
       ),
     );
     return;
@@ -220,10 +225,11 @@ export async function sumHoursAgain(
   const pg = isPostgres(trx);
   const p = pg ? ['$1', '$2', '$3'] : ['?', '?', '?'];
   await trx.executeQuery(
-    CompiledQuery.raw(
-      `delete from sli_hours where stream = ${p[0]} and hour >= ${p[1]} and hour < ${p[2]}`,
-      [stream, Math.floor(fromMinute / 60), Math.ceil(toMinute / 60)],
-    ),
+    CompiledQuery.raw(`delete from sli_hours where stream = ${p[0]} and hour >= ${p[1]} and hour < ${p[2]}`, [
+      stream,
+      Math.floor(fromMinute / 60),
+      Math.ceil(toMinute / 60),
+    ]),
   );
   await trx.executeQuery(
     CompiledQuery.raw(

@@ -132,6 +132,43 @@ describe('aggregateNdjson', () => {
     expect(batch.errors.every((e) => e.reason.length > 0)).toBe(true);
   });
 
+  it('keeps one value per stream and minute, the last one; never counts and a value together', () => {
+    const lines = [
+      `{"stream":"lat","ts":${at(2)},"value":250}`,
+      `{"stream":"lat","ts":${at(2, 30)},"value":180.5}`, // same minute: replaces 250
+      `{"stream":"lat","ts":"${new Date(at(1)).toISOString()}","value":-3}`,
+      `{"stream":"lat","ts":${at(1)},"value":1,"total":1}`,
+      `{"stream":"lat","ts":${at(1)},"good":1,"value":1}`,
+      `{"stream":"lat","ts":${at(1)},"value":"fast"}`,
+      `{"stream":"lat","ts":${at(1)},"value":null}`,
+      `{"stream":"lat","ts":${at(1)},"value":1e400}`,
+      `{"stream":"lat","ts":${at(1)}}`,
+      `{"stream":"ratio","ts":${at(1)},"good":1,"total":2}`,
+    ];
+    const batch = aggregateNdjson(lines.join('\n'), window);
+    expect([batch.accepted, batch.rejected, batch.streamCount]).toEqual([4, 6, 2]);
+    const minute = (ms: number) => Math.floor(ms / 60_000);
+    expect([...batch.values.get('lat')!]).toEqual([
+      [minute(at(2)), 180.5],
+      [minute(at(1)), -3],
+    ]);
+    expect(batch.errors.map((e) => [e.line, e.code, e.field])).toEqual([
+      [4, 'VALUE_WITH_COUNTS', 'value'],
+      [5, 'VALUE_WITH_COUNTS', 'value'],
+      [6, 'INVALID_VALUE', 'value'],
+      [7, 'INVALID_VALUE', 'value'],
+      [8, 'INVALID_VALUE', 'value'],
+      [9, 'INVALID_COUNT', 'total'],
+    ]);
+    expect(batch.errors[0]?.reason).toMatch(/value or counts, not both: remove total or value/);
+    expect(batch.errors[5]?.reason).toBe('give counts (good or bad, with total) or a value');
+    // The same through JSON.parse (a JSON array), named by index.
+    const array = aggregateArray([{ stream: 'lat', ts: at(1), value: 7, bad: 0 }], window);
+    expect(array.errors).toEqual([
+      { index: 0, field: 'value', code: 'VALUE_WITH_COUNTS', reason: expect.stringContaining('remove bad') },
+    ]);
+  });
+
   it('accepts up to 5 minutes ahead and back to the start of the retention period', () => {
     const batch = aggregateNdjson(
       [
@@ -170,7 +207,7 @@ describe('aggregateArray', () => {
 
 describe('scanRecord', () => {
   const read = (line: string) => {
-    const out: RecordFields = { stream: 'x', ts: 'x', good: 'x', bad: 'x', total: 'x' };
+    const out: RecordFields = { stream: 'x', ts: 'x', good: 'x', bad: 'x', total: 'x', value: 'x' };
     return scanRecord(line, 0, line.length, out) ? out : undefined;
   };
 
@@ -190,6 +227,17 @@ describe('scanRecord', () => {
       good: undefined,
       bad: 15,
       total: -0.25,
+    });
+  });
+
+  it('reads value records too', () => {
+    expect(read('{"stream":"lat","ts":1772366400000,"value":212.5}')).toEqual({
+      stream: 'lat',
+      ts: 1772366400000,
+      good: undefined,
+      bad: undefined,
+      total: undefined,
+      value: 212.5,
     });
   });
 
@@ -213,7 +261,7 @@ describe('scanRecord', () => {
       expect([line, read(line)]).toEqual([line, undefined]);
   });
 
-  const known = ['stream', 'ts', 'good', 'bad', 'total'] as const;
+  const known = ['stream', 'ts', 'good', 'bad', 'total', 'value'] as const;
   const value = fc.oneof(
     { arbitrary: fc.string({ unit: 'grapheme-ascii' }), weight: 3 },
     { arbitrary: fc.string(), weight: 1 },

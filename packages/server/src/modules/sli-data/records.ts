@@ -1,7 +1,8 @@
 /**
  * Validation of ingest records and their aggregation per (stream, minute), without a schema
  * validator: a batch of 50,000 records is checked field by field and summed into a few thousand
- * buckets before the database sees it. NDJSON lines go through a scanner first (./scan.ts), which
+ * buckets before the database sees it. A record holds counts (good or bad, and total) or one
+ * value (threshold and raw SLIs); values are gauges, so the last one for a minute wins. NDJSON lines go through a scanner first (./scan.ts), which
  * reads the usual flat record without building an object; anything else takes JSON.parse.
  */
 import {
@@ -17,7 +18,7 @@ export const MAX_LISTED_REJECTIONS = 1000;
 export const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 const STREAM = new RegExp(STREAM_NAME_PATTERN);
-const FIELDS = new Set(['stream', 'ts', 'good', 'bad', 'total']);
+const FIELDS = new Set(['stream', 'ts', 'good', 'bad', 'total', 'value']);
 export interface Bucket {
   good: number;
   total: number;
@@ -112,11 +113,14 @@ export interface RecordFields {
   good: unknown;
   bad: unknown;
   total: unknown;
+  value: unknown;
 }
 
 export class BatchAggregator {
   /** stream → minute → sums; only accepted records reach it. */
   readonly streams = new Map<string, Map<number, Bucket>>();
+  /** stream → minute → value of value records; a later record for the same minute replaces it. */
+  readonly values = new Map<string, Map<number, number>>();
   accepted = 0;
   rejected = 0;
   readonly errors: IngestRejection[] = [];
@@ -152,7 +156,7 @@ export class BatchAggregator {
       return;
     }
     let buckets = this.streams.get(stream);
-    if (buckets === undefined && !STREAM.test(stream)) {
+    if (buckets === undefined && !this.values.has(stream) && !STREAM.test(stream)) {
       this.reject(
         at,
         'INVALID_STREAM',
@@ -194,8 +198,16 @@ export class BatchAggregator {
     }
 
     const { total, good, bad } = r;
+    if (r.value !== undefined) {
+      this.addValue(at, stream, minute, r);
+      return;
+    }
     if (!isCount(total)) {
-      this.reject(at, 'INVALID_COUNT', countProblem('total', total), 'total');
+      const nothing = total === undefined && good === undefined && bad === undefined;
+      const reason = nothing
+        ? 'give counts (good or bad, with total) or a value'
+        : countProblem('total', total);
+      this.reject(at, 'INVALID_COUNT', reason, 'total');
       return;
     }
     if ((good === undefined) === (bad === undefined)) {
@@ -232,6 +244,39 @@ export class BatchAggregator {
     this.accepted++;
   }
 
+  /** A value record: one number for its stream and minute, never with counts. */
+  private addValue(at: number, stream: string, minute: number, r: RecordFields): void {
+    const counts = (['good', 'bad', 'total'] as const).filter((f) => r[f] !== undefined);
+    if (counts.length > 0) {
+      this.reject(
+        at,
+        'VALUE_WITH_COUNTS',
+        `a record has a value or counts, not both: remove ${counts.join(' and ')} or value`,
+        'value',
+      );
+      return;
+    }
+    const { value } = r;
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      this.reject(at, 'INVALID_VALUE', 'value must be a finite number', 'value');
+      return;
+    }
+    let values = this.values.get(stream);
+    if (values === undefined) {
+      values = new Map();
+      this.values.set(stream, values);
+    }
+    values.set(minute, value);
+    this.accepted++;
+  }
+
+  /** Distinct streams the accepted records touched (counts and values together). */
+  get streamCount(): number {
+    let n = this.streams.size;
+    for (const stream of this.values.keys()) if (!this.streams.has(stream)) n++;
+    return n;
+  }
+
   /** A value from JSON.parse: must be a plain object of known fields. */
   addParsed(at: number, value: unknown): void {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -243,7 +288,7 @@ export class BatchAggregator {
         this.reject(
           at,
           'UNKNOWN_FIELD',
-          `unknown field '${key.slice(0, 100)}' (fields: stream, ts, good or bad, total)`,
+          `unknown field '${key.slice(0, 100)}' (fields: stream, ts, and good or bad with total, or value)`,
           key.slice(0, 100),
         );
         return;
@@ -279,6 +324,7 @@ export function aggregateNdjson(text: string, window: AcceptWindow): BatchAggreg
     good: undefined,
     bad: undefined,
     total: undefined,
+    value: undefined,
   };
   const length = text.length;
   let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;

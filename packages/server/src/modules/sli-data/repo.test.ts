@@ -191,37 +191,40 @@ describe.each(supportedDatabases())('SLI hour roll-ups on $name', ({ name, avail
     return hours;
   };
 
-  it.runIf(available)('add, replace, late data and retention keep hour sums equal to their minutes', async () => {
-    const { db } = database;
-    await addBuckets(db, [
-      { stream: 's', minute: M, good: 9, total: 10 }, // hour H
-      { stream: 's', minute: M + 19, good: 1, total: 1 }, // hour H
-      { stream: 's', minute: M + 20, good: 2, total: 4 }, // hour H + 1
-      { stream: 't', minute: M, good: 1, total: 1 },
-    ]);
-    expect((await expectRollUpsExact('s')).map((h) => [h.hour - H, h.good, h.total])).toEqual([
-      [0, 10, 11],
-      [1, 2, 4],
-    ]);
-    await addBuckets(db, [{ stream: 's', minute: M + 1, good: 5, total: 5 }]); // late, adds
-    await replaceBuckets(db, [{ stream: 's', minute: M, good: 0, total: 3 }]); // replaces 9/10
-    expect((await expectRollUpsExact('s')).map((h) => [h.hour - H, h.good, h.total])).toEqual([
-      [0, 6, 9],
-      [1, 2, 4],
-    ]);
-    // A cut inside hour H keeps only that hour's later minutes in its sum.
-    await deleteExpiredBuckets(db, M + 10);
-    expect((await expectRollUpsExact('s')).map((h) => [h.hour - H, h.good, h.total])).toEqual([
-      [0, 1, 1],
-      [1, 2, 4],
-    ]);
-    await expectRollUpsExact('t');
-    expect(await readHours(db, 't', 0, H + 10)).toEqual([]);
-    // A bulk recomputation agrees with what the writes kept.
-    const before = await readHours(db, 's', 0, H + 10);
-    await rollUpHours(db);
-    expect(await readHours(db, 's', 0, H + 10)).toEqual(before);
-  });
+  it.runIf(available)(
+    'add, replace, late data and retention keep hour sums equal to their minutes',
+    async () => {
+      const { db } = database;
+      await addBuckets(db, [
+        { stream: 's', minute: M, good: 9, total: 10 }, // hour H
+        { stream: 's', minute: M + 19, good: 1, total: 1 }, // hour H
+        { stream: 's', minute: M + 20, good: 2, total: 4 }, // hour H + 1
+        { stream: 't', minute: M, good: 1, total: 1 },
+      ]);
+      expect((await expectRollUpsExact('s')).map((h) => [h.hour - H, h.good, h.total])).toEqual([
+        [0, 10, 11],
+        [1, 2, 4],
+      ]);
+      await addBuckets(db, [{ stream: 's', minute: M + 1, good: 5, total: 5 }]); // late, adds
+      await replaceBuckets(db, [{ stream: 's', minute: M, good: 0, total: 3 }]); // replaces 9/10
+      expect((await expectRollUpsExact('s')).map((h) => [h.hour - H, h.good, h.total])).toEqual([
+        [0, 6, 9],
+        [1, 2, 4],
+      ]);
+      // A cut inside hour H keeps only that hour's later minutes in its sum.
+      await deleteExpiredBuckets(db, M + 10);
+      expect((await expectRollUpsExact('s')).map((h) => [h.hour - H, h.good, h.total])).toEqual([
+        [0, 1, 1],
+        [1, 2, 4],
+      ]);
+      await expectRollUpsExact('t');
+      expect(await readHours(db, 't', 0, H + 10)).toEqual([]);
+      // A bulk recomputation agrees with what the writes kept.
+      const before = await readHours(db, 's', 0, H + 10);
+      await rollUpHours(db);
+      expect(await readHours(db, 's', 0, H + 10)).toEqual(before);
+    },
+  );
 
   it.runIf(available)('reads many streams over ranges in grouped statements', async () => {
     const { db } = database;

@@ -40,7 +40,9 @@ export const sliDataRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, { d
         tags: ['sli-data'],
         summary: 'Send SLI records (NDJSON or a JSON array) to embedded streams',
         description:
-          'Each record adds `good` (or `total − bad`) and `total` to the bucket of its stream and minute. ' +
+          'Each record adds `good` (or `total − bad`) and `total` to the bucket of its stream and minute, or ' +
+          'sets the `value` of its stream and minute (threshold and raw SLIs; the last value for a minute wins). ' +
+          'A record with both counts and a value is rejected (`VALUE_WITH_COUNTS`). ' +
           'Invalid records are listed by line (NDJSON, 1-based) or index (JSON array, 0-based) with a code and ' +
           'reason; the valid ones are written. When every record is invalid the answer is 400 and nothing is ' +
           'written. A 200 is sent after the batch is committed (durable). With an `Idempotency-Key` header a ' +

@@ -1,5 +1,6 @@
 /**
- * A scanner for the common shape of an ingest line, `{"stream":"…","ts":…,"good":…,"total":…}`,
+ * A scanner for the common shapes of an ingest line, `{"stream":"…","ts":…,"good":…,"total":…}`
+ * and `{"stream":"…","ts":…,"value":…}`,
  * that reads the values straight from the body text: no object, no string per key, no garbage
  * for 50,000 lines. It accepts only a strict subset of JSON — an object of the known keys whose
  * values are strings without escapes or JSON numbers — and says `false` for anything else
@@ -41,7 +42,7 @@ function keyAt(text: string, start: number, end: number): keyof RecordFields | '
     case 4:
       return text.startsWith('good', start) ? 'good' : '';
     case 5:
-      return text.startsWith('total', start) ? 'total' : '';
+      return text.startsWith('total', start) ? 'total' : text.startsWith('value', start) ? 'value' : '';
     case 6:
       return text.startsWith('stream', start) ? 'stream' : '';
     default:
@@ -118,6 +119,7 @@ export function scanRecord(text: string, start: number, end: number, out: Record
   out.good = undefined;
   out.bad = undefined;
   out.total = undefined;
+  out.value = undefined;
   let p = skipSpace(text, start, end);
   if (p >= end || text.charCodeAt(p) !== OPEN) return false;
   p = skipSpace(text, p + 1, end);

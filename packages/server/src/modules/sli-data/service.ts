@@ -1,6 +1,6 @@
 /**
  * Ingest of SLI records: authorise, honour the Idempotency-Key, validate and sum the batch in
- * memory, then write its buckets and the key's record in one transaction — a 200 is sent only
+ * memory, then write its buckets, its values and the key's record in one transaction — a 200 is sent only
  * after that commit. Records that fail validation are listed and the rest are written (as
  * Prometheus remote-write and most ingest APIs do); a batch with nothing valid is a 400.
  * Retention runs on the back of ingest (sweepIfDue), as nothing else grows the store as fast.
@@ -14,6 +14,7 @@ import { isUniqueViolation } from '../../db/index.js';
 import type { Database } from '../../db/schema.js';
 import { acceptWindow, aggregateArray, aggregateNdjson, type BatchAggregator } from './records.js';
 import { type BucketRow, deleteExpiredBuckets, lockBucketWriters, streams, writeBuckets } from './repo.js';
+import { type ValueRow, writeValues } from './values-repo.js';
 
 /** How long a batch's Idempotency-Key is remembered. */
 export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
@@ -101,8 +102,14 @@ function allRejected(batch: BatchAggregator): InputError {
   return new InputError(detail, errors);
 }
 
-function bucketRows(batch: BatchAggregator): { rows: BucketRow[]; from: number; to: number } {
+function bucketRows(batch: BatchAggregator): {
+  rows: BucketRow[];
+  values: ValueRow[];
+  from: number;
+  to: number;
+} {
   const rows: BucketRow[] = [];
+  const values: ValueRow[] = [];
   let from = Number.POSITIVE_INFINITY;
   let to = Number.NEGATIVE_INFINITY;
   for (const stream of [...batch.streams.keys()].sort()) {
@@ -114,7 +121,15 @@ function bucketRows(batch: BatchAggregator): { rows: BucketRow[]; from: number; 
       if (minute > to) to = minute;
     }
   }
-  return { rows, from, to };
+  for (const stream of [...batch.values.keys()].sort()) {
+    const byMinute = batch.values.get(stream)!;
+    for (const minute of [...byMinute.keys()].sort((a, b) => a - b)) {
+      values.push({ stream, minute, value: byMinute.get(minute)! });
+      if (minute < from) from = minute;
+      if (minute > to) to = minute;
+    }
+  }
+  return { rows, values, from, to };
 }
 
 export async function ingestEvents(
@@ -142,14 +157,15 @@ export async function ingestEvents(
 
   const batch = parse(input, now, options.retentionDays);
   if (batch.accepted === 0) throw allRejected(batch);
-  const { rows, from, to } = bucketRows(batch);
+  const { rows, values, from, to } = bucketRows(batch);
   const result: IngestResult = {
     accepted: batch.accepted,
     rejected: batch.rejected,
     errors: batch.errors,
     errorsTruncated: batch.errorsTruncated,
-    streams: batch.streams.size,
+    streams: batch.streamCount,
     buckets: rows.length,
+    ...(values.length > 0 && { values: values.length }),
     from: new Date(from * 60_000).toISOString(),
     to: new Date(to * 60_000).toISOString(),
   };
@@ -165,6 +181,7 @@ export async function ingestEvents(
         if (earlier) return earlier;
       }
       await writeBuckets(trx, rows, 'add', now);
+      await writeValues(trx, values, now);
       if (key !== undefined)
         await trx
           .insertInto('ingest_batches')

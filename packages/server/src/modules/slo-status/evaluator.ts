@@ -11,6 +11,7 @@ import { loadCorrections } from '../corrections/repo.js';
 import { claimDirtyStreams } from '../sli-data/repo.js';
 import { sweepIfDue } from '../sli-data/service.js';
 import { listResolvedSlos } from '../slos/service.js';
+import { type ConditionClock, type ProducedAlert, sloAlerts, storeSloAlerts } from './alerts.js';
 import { type SloContext, sloContext, statusOf, streamFacts } from './evaluate.js';
 import { type Leadership, leadership } from './leader.js';
 import { deleteStatusesExcept, saveStatuses } from './repo.js';
@@ -24,6 +25,8 @@ export interface PassResult {
   built: number;
   /** SLOs brought up to date from what changed since the last pass. */
   updated: number;
+  /** Headroom's burn-rate alerts firing after the pass, and alert-store changes it made. */
+  alerts: { firing: number; changed: number };
 }
 
 /**
@@ -32,9 +35,12 @@ export interface PassResult {
  */
 export class EvaluationCache {
   readonly entries = new Map<string, CachedSlo>();
+  /** When each OpenSLO alert condition started to hold (for alertAfter). */
+  readonly conditions: ConditionClock = new Map();
 
   clear(): void {
     this.entries.clear();
+    this.conditions.clear();
   }
 }
 
@@ -95,16 +101,12 @@ export async function evaluateAll(
   await applyRefreshes(db, refreshes);
 
   const statuses: { name: string; status: SloStatus }[] = [];
+  const produced: ProducedAlert[] = [];
   for (const { name, ctx, entry } of work) {
     try {
-      statuses.push({
-        name,
-        status: statusOf(
-          ctx,
-          entry!.parts.map((p) => ({ plan: p.plan, series: p.objective })),
-          facts,
-        ),
-      });
+      const evaluated = entry!.parts.map((p) => ({ plan: p.plan, series: p.objective }));
+      statuses.push({ name, status: statusOf(ctx, evaluated, facts) });
+      produced.push(...sloAlerts(ctx, evaluated, cache.conditions));
       trimBlocks(entry!, ctx.edges, ctx.span.toMinute);
       cache.entries.set(name, entry!);
     } catch (e) {
@@ -114,7 +116,8 @@ export async function evaluateAll(
   }
   await saveStatuses(db, statuses, now);
   await deleteStatusesExcept(db, [...live]);
-  return { evaluated: statuses.length, failed, ms: performance.now() - started, built, updated };
+  const alerts = await storeSloAlerts(db, produced, now, new Set(failed.map((f) => f.slo)));
+  return { evaluated: statuses.length, failed, ms: performance.now() - started, built, updated, alerts };
 }
 
 export interface EvaluatorJob {
@@ -134,6 +137,8 @@ export function startEvaluator(
     poller?: { tick(now: number): Promise<unknown> };
     now?: () => number;
     leader?: Leadership;
+    /** Called after each pass that ran (the alert pipeline picks up new burn-rate alerts at once). */
+    afterPass?: (result: PassResult) => void;
   },
 ): EvaluatorJob {
   const lead = options.leader ?? leadership(database);
@@ -163,6 +168,7 @@ export function startEvaluator(
         });
         for (const f of result.failed)
           options.log.error({ slo: f.slo, err: f.error }, 'SLO evaluation failed');
+        options.afterPass?.(result);
         options.log.debug(
           {
             evaluated: result.evaluated,

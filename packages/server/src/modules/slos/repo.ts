@@ -17,6 +17,8 @@ import type { Kysely, Selectable } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import type { Database, SlosTable } from '../../db/schema.js';
 import { json, REF_KIND, refOf } from '../catalog/refs.js';
+import { deleteSloPollStates } from '../prometheus/poll-state.js';
+import { sealDataSource } from '../secrets/datasources.js';
 
 /** An SLO as stored: references by name, as declared. */
 export interface SloRecord {
@@ -101,6 +103,8 @@ export async function writeSloRecord(db: Kysely<Database>, record: SloRecord): P
 export async function deleteSloRecord(db: Kysely<Database>, name: string): Promise<void> {
   await db.deleteFrom('openslo_references').where('source_ref', '=', openSloRef('SLO', name)).execute();
   await db.deleteFrom('slos').where('name', '=', name).execute();
+  // A later SLO of the same name must start polling afresh, not from where this one stopped.
+  await deleteSloPollStates(db, name);
 }
 
 export function findObjectRow(db: Kysely<Database>, kind: OpenSloKind, name: string) {
@@ -121,14 +125,16 @@ export function loadObjectRecord(row: { kind: string; name: string; definition: 
   } as OpenSloRecord;
 }
 
-export async function writeObjectRecord(db: Kysely<Database>, record: OpenSloRecord): Promise<void> {
+export async function writeObjectRecord(db: Kysely<Database>, given: OpenSloRecord): Promise<void> {
   const now = Date.now();
+  const existing = await findObjectRow(db, given.kind, given.name);
+  // Credentials are stored sealed; a `<redacted>` one keeps the value held (secrets/datasources.ts).
+  const record = await sealDataSource(db, given, existing && loadObjectRecord(existing));
   const columns = {
     definition: json.stringify(record.definition),
     document: json.stringify(record.document),
     updated_at: now,
   };
-  const existing = await findObjectRow(db, record.kind, record.name);
   if (existing) await db.updateTable('openslo_objects').set(columns).where('id', '=', existing.id).execute();
   else
     await db

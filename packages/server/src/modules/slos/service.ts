@@ -18,6 +18,7 @@ import type { Slo } from '@headroom/core/slo/model';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, SlosTable } from '../../db/schema.js';
 import { iso, json, parseRef, REF_KIND, refOf, shortName } from '../catalog/refs.js';
+import { REDACTED, redactDataSourceDocument } from '../secrets/datasources.js';
 import { loadStatuses } from '../slo-status/repo.js';
 import { loadOpenSloIndex, loadOpenSloRecords, loadSloRecord, type OpenSloRecord } from './repo.js';
 import { definitionView } from './views.js';
@@ -196,8 +197,16 @@ export async function exportOpenSlo(
     `OpenSLO v1, exported by Headroom: ${rows.length} SLO${rows.length === 1 ? '' : 's'}${filter.service ? ` of service ${filter.service}` : ''}.`,
     ...(omitted
       ? ['DataSources are left out (they may hold credentials); an admin export includes them.']
-      : []),
+      : objects.some((o) => o.kind === 'DataSource')
+        ? [
+            `DataSource credentials are shown as ${REDACTED}; applying this file keeps the values Headroom holds.`,
+          ]
+        : []),
   ].join('\n');
-  const documents = [...objects.map((o) => o.document), ...rows.map((r) => loadSloRecord(r).document)];
+  // Credentials never leave Headroom; applying the export keeps the values held (secrets/datasources.ts).
+  const documents = [
+    ...objects.map((o) => (o.kind === 'DataSource' ? redactDataSourceDocument(o.document) : o.document)),
+    ...rows.map((r) => loadSloRecord(r).document),
+  ];
   return toOpenSloYaml(documents, comment);
 }

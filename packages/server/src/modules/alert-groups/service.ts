@@ -1,0 +1,58 @@
+/** Aggregation groups as the API shows them: members, muting, last and next notification, and why. */
+import type { AlertGroup } from '@headroom/core/api/alert-group';
+import { NotFoundError } from '@headroom/core/errors';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { loadRouting } from '../routing/service.js';
+import { mutingOf } from './pipeline.js';
+import { loadGroups, loadMemberAlerts } from './repo.js';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export async function listAlertGroups(
+  db: Kysely<Database>,
+  now = Date.now(),
+  id?: string,
+): Promise<AlertGroup[]> {
+  const groups = await loadGroups(db, id);
+  if (groups.length === 0) return [];
+  const members = await loadMemberAlerts(db);
+  const routing = await loadRouting(db, now);
+  const muting = mutingOf(members, routing.silences, routing.inhibitRules, now);
+  return groups.map((g) => ({
+    id: g.id,
+    receiver: g.receiver,
+    routeId: g.routeId,
+    groupKey: g.groupKey,
+    groupLabels: g.groupLabels,
+    createdAt: iso(g.createdAt)!,
+    lastNotification: g.lastNotification && {
+      at: iso(g.lastNotification.at)!,
+      firing: [...g.lastNotification.firing],
+      resolved: [...g.lastNotification.resolved],
+    },
+    nextAt: iso(g.nextAt),
+    explanation: g.explanation,
+    alerts: members
+      .filter((m) => m.groupId === g.id)
+      .map((m) => {
+        const mu = muting.get(m.alertId);
+        return {
+          id: m.alertId,
+          fingerprint: m.fingerprint,
+          status: m.status,
+          acknowledged: m.acknowledged,
+          labels: m.labels,
+          startsAt: iso(m.startsAt)!,
+          silencedBy: mu?.silencedBy ?? [],
+          inhibitedBy: mu?.inhibitedBy ?? null,
+        };
+      }),
+  }));
+}
+
+export async function getAlertGroup(db: Kysely<Database>, id: string, now = Date.now()): Promise<AlertGroup> {
+  const [group] = await listAlertGroups(db, now, id);
+  if (!group) throw new NotFoundError('alert group', id, 'ALERT_GROUP_NOT_FOUND');
+  return group;
+}

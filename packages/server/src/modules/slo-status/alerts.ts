@@ -1,0 +1,172 @@
+/**
+ * Headroom's own alerts from each evaluation pass: the multiwindow, multi-burn-rate page and
+ * ticket tiers of every SLO objective, and the OpenSLO AlertConditions of its AlertPolicies, as
+ * alerts in the alert store (source `headroom`) — where the routing pipeline takes them like
+ * any alert that came in from Alertmanager. A tier that stops firing is resolved; so are the
+ * alerts of an SLO that is gone.
+ *
+ * While an alert fires its annotations stay as they were when it started (the numbers then), so
+ * that a pass that only sees burn rates move writes no event; the current numbers are in the
+ * SLO's status.
+ */
+import {
+  type BurnRateSubject,
+  burnRateOptionsFromAnnotations,
+  evaluateAlertCondition,
+  evaluateBurnRateTiers,
+  lookbackKey,
+} from '@headroom/core/alerting/burn-rate';
+import { fingerprint } from '@headroom/core/alerting/fingerprint';
+import type { IncomingAlertState } from '@headroom/core/alerting/lifecycle';
+import { objectiveLabel, sloWindowLabel } from '@headroom/core/alerting/prometheus-rules';
+import { evaluateObjectives, type SloEvaluation } from '@headroom/core/slo/evaluate';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { upsertAlerts } from '../alerts/store.js';
+import type { EvaluatedPart, SloContext } from './evaluate.js';
+
+/** When each OpenSLO condition started to hold, by alert fingerprint (kept between passes). */
+export type ConditionClock = Map<string, number>;
+
+export interface ProducedAlert {
+  fingerprint: string;
+  incoming: IncomingAlertState;
+}
+
+/** The firing alerts of one SLO at ctx.now. */
+export function sloAlerts(
+  ctx: SloContext,
+  evaluated: readonly EvaluatedPart[],
+  clock: ConditionClock,
+): ProducedAlert[] {
+  const { slo, now } = ctx;
+  if (evaluated.length === 0) return [];
+  const { options } = burnRateOptionsFromAnnotations(slo.annotations);
+  const inCorrection = ctx.intervals.some((i) => i.start <= now && now < i.end);
+  // A composite alerts on its one budget; otherwise each objective on its own target.
+  const subjects: { evaluation: SloEvaluation; objective: string | null; target: number }[] =
+    ctx.headline === 'all'
+      ? [
+          {
+            evaluation: evaluateObjectives(
+              evaluated.map((p) => p.series),
+              ctx.window,
+              ctx.rolling,
+              now,
+            ),
+            objective: null,
+            target: Math.max(...evaluated.map((p) => p.plan.objective.target)),
+          },
+        ]
+      : evaluated.map((p) => ({
+          evaluation: evaluateObjectives([{ ...p.series, weight: 1 }], ctx.window, ctx.rolling, now),
+          objective: objectiveLabel(slo, p.plan.index),
+          target: p.plan.objective.target,
+        }));
+  const out: ProducedAlert[] = [];
+  const push = (labels: Record<string, string>, annotations: Record<string, string>, details: object) => {
+    out.push({
+      fingerprint: fingerprint(labels),
+      incoming: {
+        source: 'headroom',
+        integrationId: null,
+        status: 'firing',
+        labels,
+        annotations,
+        details: details as Record<string, unknown>,
+      },
+    });
+  };
+  for (const s of subjects) {
+    const subject: BurnRateSubject = {
+      slo: slo.name,
+      service: slo.service,
+      objective: s.objective,
+      target: s.target,
+      sloWindow: sloWindowLabel(slo),
+      sloWindowMs: ctx.window.end - ctx.window.start,
+    };
+    const e = s.evaluation;
+    for (const tier of evaluateBurnRateTiers(
+      subject,
+      { burnRates: e.burnRates, events: e.events, inCorrection },
+      options,
+    ))
+      if (tier.firing)
+        push(tier.labels, tier.annotations, { burnRates: e.burnRates, remaining: e.remaining });
+    // OpenSLO AlertConditions: burn rate over a standard look-back (5m … 3d) or the SLO window.
+    for (const policy of slo.alertPolicies) {
+      for (const linked of policy.value?.conditions ?? []) {
+        const condition = linked.value;
+        if (!condition) continue;
+        const key = lookbackKey(condition.condition.lookbackWindow);
+        const isWindow =
+          key === null &&
+          JSON.stringify(condition.condition.lookbackWindow) === JSON.stringify(slo.timeWindow.duration);
+        if (key === null && !isWindow) continue;
+        const rateKey = key ?? 'window';
+        const clockKey = `${slo.name}|${s.objective ?? ''}|${policy.value?.name ?? ''}|${condition.name}`;
+        const held = evaluateAlertCondition(
+          { slo: slo.name, service: slo.service, objective: s.objective, target: s.target },
+          {
+            condition,
+            policy: policy.value?.name ?? null,
+            burnRate: e.burnRates[rateKey],
+            events: e.events[rateKey],
+            trueSince: clock.get(clockKey) ?? null,
+            now,
+            inCorrection,
+          },
+          options,
+        );
+        if (held.trueSince === null) clock.delete(clockKey);
+        else clock.set(clockKey, held.trueSince);
+        if (held.firing) push(held.labels, held.annotations, { burnRate: e.burnRates[rateKey] });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Stores a pass's alerts: firing ones (annotations kept while they fire), and a resolve for
+ * every Headroom alert firing in the store that this pass did not report.
+ */
+export async function storeSloAlerts(
+  db: Kysely<Database>,
+  produced: readonly ProducedAlert[],
+  now: number,
+  /** SLOs that failed to evaluate this pass: their alerts stay as they are. */
+  untouched: ReadonlySet<string> = new Set(),
+): Promise<{ firing: number; changed: number }> {
+  const stored = await db
+    .selectFrom('alerts')
+    .select(['fingerprint', 'annotations', 'labels'])
+    .where('source', '=', 'headroom')
+    .where('status', '=', 'firing')
+    .execute();
+  const firingNow = new Map(stored.map((r) => [r.fingerprint, r]));
+  const reported = new Set<string>();
+  const incoming: IncomingAlertState[] = [];
+  for (const p of produced) {
+    if (reported.has(p.fingerprint)) continue;
+    reported.add(p.fingerprint);
+    const kept = firingNow.get(p.fingerprint);
+    incoming.push(kept ? { ...p.incoming, annotations: JSON.parse(kept.annotations) } : p.incoming);
+  }
+  for (const [fp, row] of firingNow) {
+    if (reported.has(fp)) continue;
+    const labels = JSON.parse(row.labels) as Record<string, string>;
+    if (labels.slo !== undefined && untouched.has(labels.slo)) continue;
+    incoming.push({
+      source: 'headroom',
+      integrationId: null,
+      status: 'resolved',
+      labels,
+      annotations: JSON.parse(row.annotations),
+      endsAt: now,
+    });
+  }
+  const result = await upsertAlerts(db, incoming, now);
+  return { firing: reported.size, changed: result.changed };
+}
