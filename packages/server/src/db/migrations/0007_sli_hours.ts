@@ -19,7 +19,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   // Existing data: integer division on both databases (minute is an integer column).
   await sql`insert into sli_hours (stream, hour, good, total)
-    select stream, minute / 60, sum(good), sum(total) from sli_buckets group by stream, minute / 60`.execute(db);
+    select stream, minute / 60, sum(good), sum(total) from sli_buckets group by stream, minute / 60`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

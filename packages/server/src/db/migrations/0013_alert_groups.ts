@@ -36,7 +36,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('added_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('alert_group_members_pk', ['group_id', 'alert_id'])
     .execute();
-  await db.schema.createIndex('alert_group_members_alert').on('alert_group_members').column('alert_id').execute();
+  await db.schema
+    .createIndex('alert_group_members_alert')
+    .on('alert_group_members')
+    .column('alert_id')
+    .execute();
   await db.schema
     .createTable('alert_pipeline_state')
     .addColumn('id', 'integer', (c) => c.primaryKey())

@@ -167,7 +167,7 @@ describe.runIf(binaries.available)('exported Prometheus rules on a real Promethe
     const config = await readFile(join(prometheus.dir, 'prometheus.yml'), 'utf8');
     await writeFile(
       join(prometheus.dir, 'prometheus.yml'),
-      config.replace('  evaluation_interval: 1m', '  evaluation_interval: 1s') + `rule_files: ['${file}']\n`,
+      `${config.replace('  evaluation_interval: 1m', '  evaluation_interval: 1s')}rule_files: ['${file}']\n`,
     );
     await prometheus.start();
 
