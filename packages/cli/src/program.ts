@@ -1,6 +1,7 @@
 /** The `headroom` command tree: global options, and one register function per command group. */
 import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
+import { registerAlertGroups } from './commands/alert-groups.js';
 import { registerAlerts } from './commands/alerts.js';
 import { registerApply } from './commands/apply.js';
 import { registerAudit } from './commands/audit.js';
@@ -76,6 +77,7 @@ export function buildProgram(io: CliIo): Command {
   registerCorrections(program, ctx);
   registerIntegrations(program, ctx);
   registerAlerts(program, ctx);
+  registerAlertGroups(program, ctx);
   registerSilence(program, ctx);
   registerRoutes(program, ctx);
   registerExport(program, ctx);
