@@ -21,6 +21,14 @@ headroom_prometheus() {
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus
   fi
 
+  # Alertmanager is not needed by the tests, only by `npm run bench -- alerts-latency` (the peer
+  # it is compared with); installed here so that one script sets up everything.
+  if [ ! -x /usr/bin/prometheus-alertmanager ]; then
+    echo "Alertmanager is missing: installing Debian's prometheus-alertmanager (for the benchmarks)"
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus-alertmanager ||
+      echo "prometheus-alertmanager could not be installed; the alerts-latency benchmark will skip its peer"
+  fi
+
   HEADROOM_TEST_PROMETHEUS_BIN=/usr/bin/prometheus
   HEADROOM_TEST_PROMTOOL_BIN=/usr/bin/promtool
   export HEADROOM_TEST_PROMETHEUS_BIN HEADROOM_TEST_PROMTOOL_BIN
