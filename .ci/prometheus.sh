@@ -26,6 +26,7 @@ headroom_prometheus() {
   if [ ! -x /usr/bin/prometheus-alertmanager ]; then
     echo "Alertmanager is missing: installing Debian's prometheus-alertmanager (for the benchmarks)"
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus-alertmanager ||
+      { "${sudo[@]}" apt-get update && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus-alertmanager; } ||
       echo "prometheus-alertmanager could not be installed; the alerts-latency benchmark will skip its peer"
   fi
 
