@@ -12,6 +12,7 @@ import { registerIngest } from './commands/ingest.js';
 import { registerIntegrations } from './commands/integrations.js';
 import { registerChannels, registerNotifications } from './commands/notifications.js';
 import { registerRoutes } from './commands/routes.js';
+import { registerSchedules } from './commands/schedules.js';
 import { registerServe } from './commands/serve.js';
 import { registerServices } from './commands/services.js';
 import { registerSilence } from './commands/silence.js';
@@ -85,5 +86,6 @@ export function buildProgram(io: CliIo): Command {
   registerBackfill(program, ctx);
   registerNotifications(program, ctx);
   registerChannels(program, ctx);
+  registerSchedules(program, ctx);
   return program;
 }

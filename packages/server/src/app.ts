@@ -26,6 +26,7 @@ import { notificationRoutes } from './modules/notifications/routes.js';
 import { prometheusRoutes } from './modules/prometheus/routes.js';
 import { routingRoutes } from './modules/routing/routes.js';
 import { ruleExportRoutes } from './modules/rule-export/routes.js';
+import { icalRoutes, scheduleRoutes } from './modules/schedules/routes.js';
 import { setUpSecrets } from './modules/secrets/setup.js';
 import { sliDataRoutes } from './modules/sli-data/routes.js';
 import { sloStatusRoutes } from './modules/slo-status/routes.js';
@@ -116,6 +117,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const deps: AppDeps = { db: database.db, config };
   await app.register(healthRoutes, deps);
   await app.register(pagerDutyRootRoutes, deps);
+  await app.register(icalRoutes, deps);
   await app.register(
     async (api) => {
       api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
@@ -136,6 +138,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(alertRoutes, deps);
       await api.register(alertGroupRoutes, deps);
       await api.register(notificationRoutes, deps);
+      await api.register(scheduleRoutes, deps);
     },
     { prefix: API_PREFIX },
   );

@@ -11,6 +11,7 @@ import { checkPrometheusMetricSource } from '../slo/promql-plan.js';
 import { registerBackstageKinds } from './backstage/index.js';
 import { registerHeadroomKinds } from './headroom/budget-correction.js';
 import { registerRoutingKinds } from './headroom/routing.js';
+import { registerScheduleKinds } from './headroom/schedule.js';
 import { registerOpenSloKinds } from './openslo/index.js';
 import { KindRegistry } from './registry.js';
 
@@ -33,5 +34,6 @@ export function builtinKindRegistry(): KindRegistry {
   registerHeadroomKinds(registry);
   registerRoutingKinds(registry);
   registerNotificationKinds(registry);
+  registerScheduleKinds(registry);
   return registry;
 }

@@ -408,6 +408,39 @@ export interface SilencesTable {
   updated_at: number;
 }
 
+/** On-call schedules (0014_schedules): core's ScheduleDefinition and the document as written. */
+export interface SchedulesTable {
+  id: string;
+  name: string;
+  owner_ref: string | null;
+  definition: string; // JSON: core's ScheduleDefinition
+  document: string; // JSON: the document as written
+  created_at: number;
+  updated_at: number;
+}
+
+/** Overrides of a schedule (0014_schedules), created through the API. */
+export interface ScheduleOverridesTable {
+  id: string;
+  schedule_id: string;
+  user_name: string;
+  starts_at: number;
+  ends_at: number;
+  created_by: string;
+  created_at: number;
+}
+
+/** Secret iCalendar feed tokens (0014_schedules), hashed. */
+export interface IcalFeedsTable {
+  id: string;
+  kind: 'schedule' | 'user';
+  target_id: string;
+  token_hash: string;
+  created_by: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
 export interface Database {
   teams: TeamsTable;
   users: UsersTable;
@@ -443,6 +476,9 @@ export interface Database {
   alert_groups: AlertGroupsTable;
   alert_group_members: AlertGroupMembersTable;
   alert_pipeline_state: AlertPipelineStateTable;
+  schedules: SchedulesTable;
+  schedule_overrides: ScheduleOverridesTable;
+  ical_feeds: IcalFeedsTable;
 }
 
 export type { Generated };

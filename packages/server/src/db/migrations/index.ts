@@ -12,6 +12,7 @@ import * as m0010 from './0010_alerts.js';
 import * as m0011 from './0011_secrets.js';
 import * as m0012 from './0012_routing.js';
 import * as m0013 from './0013_alert_groups.js';
+import * as m0014 from './0014_schedules.js';
 
 /** Every migration, in order. Imported statically so the build and the tests see the same set. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0011_secrets': m0011,
   '0012_routing': m0012,
   '0013_alert_groups': m0013,
+  '0014_schedules': m0014,
 };

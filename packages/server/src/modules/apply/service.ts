@@ -17,6 +17,7 @@ import type { UserRecord } from '../catalog/records.js';
 import { REF_KIND, refOf } from '../catalog/refs.js';
 import { notificationStores } from '../notifications/channel-store.js';
 import { routingStores } from '../routing/apply-stores.js';
+import { scheduleStores } from '../schedules/apply-store.js';
 import { applyStores } from './catalog-stores.js';
 import { correctionStores } from './correction-stores.js';
 import { executeMemberships } from './memberships.js';
@@ -30,6 +31,7 @@ const stores = new StoreIndex([
   ...correctionStores,
   ...notificationStores,
   ...routingStores,
+  ...scheduleStores,
 ]);
 
 const positionOf = (c: PlannedChange) =>

@@ -12,18 +12,20 @@
 import {
   type BurnRateSubject,
   burnRateOptionsFromAnnotations,
+  burnRateThresholds,
   evaluateAlertCondition,
   evaluateBurnRateTiers,
   lookbackKey,
+  type PairThreshold,
 } from '@headroom/core/alerting/burn-rate';
 import { fingerprint } from '@headroom/core/alerting/fingerprint';
 import type { IncomingAlertState } from '@headroom/core/alerting/lifecycle';
 import { objectiveLabel, sloWindowLabel } from '@headroom/core/alerting/prometheus-rules';
-import { evaluateObjectives, type SloEvaluation } from '@headroom/core/slo/evaluate';
+import type { SloEvaluation } from '@headroom/core/slo/evaluate';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { upsertAlerts } from '../alerts/store.js';
-import type { EvaluatedPart, SloContext } from './evaluate.js';
+import type { SloContext, SloEvaluations } from './evaluate.js';
 
 /** When each OpenSLO condition started to hold, by alert fingerprint (kept between passes). */
 export type ConditionClock = Map<string, number>;
@@ -33,36 +35,44 @@ export interface ProducedAlert {
   incoming: IncomingAlertState;
 }
 
+const thresholdsByWindow = new Map<number, PairThreshold[]>();
+
+/** Whether any tier's window pair has both burn rates above its factor (before the events rule). */
+function mightFire(e: SloEvaluation, windowMs: number): boolean {
+  let thresholds = thresholdsByWindow.get(windowMs);
+  if (!thresholds) {
+    thresholds = burnRateThresholds(windowMs);
+    thresholdsByWindow.set(windowMs, thresholds);
+  }
+  return thresholds.some(
+    (t) => (e.burnRates[t.long] ?? 0) > t.factor && (e.burnRates[t.short] ?? 0) > t.factor,
+  );
+}
+
 /** The firing alerts of one SLO at ctx.now. */
-export function sloAlerts(
-  ctx: SloContext,
-  evaluated: readonly EvaluatedPart[],
-  clock: ConditionClock,
-): ProducedAlert[] {
+export function sloAlerts(ctx: SloContext, evals: SloEvaluations, clock: ConditionClock): ProducedAlert[] {
   const { slo, now } = ctx;
-  if (evaluated.length === 0) return [];
-  const { options } = burnRateOptionsFromAnnotations(slo.annotations);
+  if (evals.objectives.length === 0) return [];
   const inCorrection = ctx.intervals.some((i) => i.start <= now && now < i.end);
   // A composite alerts on its one budget; otherwise each objective on its own target.
   const subjects: { evaluation: SloEvaluation; objective: string | null; target: number }[] =
     ctx.headline === 'all'
       ? [
           {
-            evaluation: evaluateObjectives(
-              evaluated.map((p) => p.series),
-              ctx.window,
-              ctx.rolling,
-              now,
-            ),
+            evaluation: evals.headline,
             objective: null,
-            target: Math.max(...evaluated.map((p) => p.plan.objective.target)),
+            target: Math.max(...evals.objectives.map((o) => o.plan.objective.target)),
           },
         ]
-      : evaluated.map((p) => ({
-          evaluation: evaluateObjectives([{ ...p.series, weight: 1 }], ctx.window, ctx.rolling, now),
-          objective: objectiveLabel(slo, p.plan.index),
-          target: p.plan.objective.target,
+      : evals.objectives.map((o) => ({
+          evaluation: o.evaluation,
+          objective: objectiveLabel(slo, o.plan.index),
+          target: o.plan.objective.target,
         }));
+  const windowMs = ctx.window.end - ctx.window.start;
+  // Most SLOs burn slowly: skip the tiers' labels and texts unless a pair can fire.
+  if (slo.alertPolicies.length === 0 && !subjects.some((s) => mightFire(s.evaluation, windowMs))) return [];
+  const { options } = burnRateOptionsFromAnnotations(slo.annotations);
   const out: ProducedAlert[] = [];
   const push = (labels: Record<string, string>, annotations: Record<string, string>, details: object) => {
     out.push({
@@ -84,7 +94,7 @@ export function sloAlerts(
       objective: s.objective,
       target: s.target,
       sloWindow: sloWindowLabel(slo),
-      sloWindowMs: ctx.window.end - ctx.window.start,
+      sloWindowMs: windowMs,
     };
     const e = s.evaluation;
     for (const tier of evaluateBurnRateTiers(

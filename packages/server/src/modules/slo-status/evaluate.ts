@@ -6,7 +6,12 @@
 import type { SloStatus } from '@headroom/core/api/slo-status';
 import { BucketSeries, type MinuteBuckets } from '@headroom/core/slo/bucket-series';
 import { fixedDurationMs } from '@headroom/core/slo/duration';
-import { evaluateObjectives, evaluateSlo, type ObjectiveSeries } from '@headroom/core/slo/evaluate';
+import {
+  evaluateObjectives,
+  evaluateSlo,
+  type ObjectiveSeries,
+  type SloEvaluation,
+} from '@headroom/core/slo/evaluate';
 import { type MinuteMask, maskFromIntervals } from '@headroom/core/slo/minute-mask';
 import { isComposite, objectiveWeight, type Slo } from '@headroom/core/slo/model';
 import { sloStatus } from '@headroom/core/slo/status';
@@ -165,13 +170,26 @@ export interface EvaluatedPart {
   series: ObjectiveSeries;
 }
 
-/** The status from the evaluated parts (those of evaluable objectives, in objective order). */
-export function statusOf(
-  ctx: SloContext,
-  evaluated: readonly EvaluatedPart[],
-  facts: StreamFacts,
-): SloStatus {
+/** The headline evaluation and each objective's on its own, computed once per pass. */
+export interface SloEvaluations {
+  headline: SloEvaluation;
+  objectives: { plan: ObjectivePlan; evaluation: SloEvaluation }[];
+}
+
+export function evaluationsOf(ctx: SloContext, evaluated: readonly EvaluatedPart[]): SloEvaluations {
   const parts = (ctx.headline === 'all' ? evaluated : evaluated.slice(0, 1)).map((p) => p.series);
+  const headline = evaluateObjectives(parts, ctx.window, ctx.rolling, ctx.now);
+  // One objective of weight 1 is its own headline: no second evaluation.
+  const single = evaluated.length === 1 && (evaluated[0]!.series.weight ?? 1) === 1;
+  const objectives = evaluated.map(({ plan, series }) => ({
+    plan,
+    evaluation: single ? headline : evaluateSlo({ ...series, weight: 1 }, ctx.window, ctx.rolling, ctx.now),
+  }));
+  return { headline, objectives };
+}
+
+/** The status from the evaluations of the evaluable objectives (in objective order). */
+export function statusOf(ctx: SloContext, evals: SloEvaluations, facts: StreamFacts): SloStatus {
   const notes = [...ctx.notes];
   let last: number | null = null;
   for (const stream of new Set(ctx.plans.map((p) => p.stream))) {
@@ -185,12 +203,12 @@ export function statusOf(
       );
     }
   }
-  const evaluation = evaluateObjectives(parts, ctx.window, ctx.rolling, ctx.now);
-  const objectives = evaluated.map(({ plan, series }) => ({
+  const evaluation = evals.headline;
+  const objectives = evals.objectives.map(({ plan, evaluation: e }) => ({
     index: plan.index,
     displayName: plan.objective.displayName,
     target: plan.objective.target,
-    evaluation: evaluateSlo({ ...series, weight: 1 }, ctx.window, ctx.rolling, ctx.now),
+    evaluation: e,
   }));
   return sloStatus(evaluation, {
     objective: ctx.slo.objectives[0]?.target ?? 0,
@@ -231,5 +249,5 @@ export async function evaluateSloAt(
       ),
     });
   }
-  return statusOf(ctx, parts, await streamFacts(db));
+  return statusOf(ctx, evaluationsOf(ctx, parts), await streamFacts(db));
 }

@@ -12,7 +12,7 @@ import { claimDirtyStreams } from '../sli-data/repo.js';
 import { sweepIfDue } from '../sli-data/service.js';
 import { listResolvedSlos } from '../slos/service.js';
 import { type ConditionClock, type ProducedAlert, sloAlerts, storeSloAlerts } from './alerts.js';
-import { type SloContext, sloContext, statusOf, streamFacts } from './evaluate.js';
+import { evaluationsOf, type SloContext, sloContext, statusOf, streamFacts } from './evaluate.js';
 import { type Leadership, leadership } from './leader.js';
 import { deleteStatusesExcept, saveStatuses } from './repo.js';
 import { applyRefreshes, buildParts, type CachedSlo, plannedRefreshes, trimBlocks } from './series-cache.js';
@@ -105,8 +105,9 @@ export async function evaluateAll(
   for (const { name, ctx, entry } of work) {
     try {
       const evaluated = entry!.parts.map((p) => ({ plan: p.plan, series: p.objective }));
-      statuses.push({ name, status: statusOf(ctx, evaluated, facts) });
-      produced.push(...sloAlerts(ctx, evaluated, cache.conditions));
+      const evals = evaluationsOf(ctx, evaluated);
+      statuses.push({ name, status: statusOf(ctx, evals, facts) });
+      produced.push(...sloAlerts(ctx, evals, cache.conditions));
       trimBlocks(entry!, ctx.edges, ctx.span.toMinute);
       cache.entries.set(name, entry!);
     } catch (e) {

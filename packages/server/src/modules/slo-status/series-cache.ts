@@ -30,8 +30,16 @@ import { type BucketRow, readBucketRanges, readBuckets, readHours } from '../sli
 import { objectiveSeries } from './evaluate.js';
 import type { ObjectivePlan } from './streams.js';
 
-/** Minutes ahead for which window edges get their hours' minutes in advance. */
-const HORIZON_MINUTES = 60;
+/**
+ * Minutes ahead for which window edges get their hours' minutes in advance: between one and two
+ * hours, fixed per stream, so that the fetches of the next edge hours spread over the hour
+ * instead of every SLO fetching in the same pass before the hour turns.
+ */
+function horizonMinutes(stream: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < stream.length; i++) h = Math.imul(h ^ stream.charCodeAt(i), 16777619);
+  return 60 + ((h >>> 0) % 60);
+}
 
 export interface SeriesSpan {
   fromMinute: number;
@@ -91,7 +99,7 @@ export function sliceRuleOf(slo: Slo, index: number): CachedPart['slices'] {
   return { minutes, anchor: 0, rule };
 }
 
-/** The minutes whose hours must be held at minute resolution now and over the next hour. */
+/** The minutes whose hours must be held at minute resolution now and over the next one to two hours. */
 export function keepRanges(part: CachedPart, edges: EdgeSpec, toMinute: number): MinuteRange[] {
   const nowMinute = toMinute - 1;
   const lengths = edges.rolling
@@ -100,7 +108,7 @@ export function keepRanges(part: CachedPart, edges: EdgeSpec, toMinute: number):
   const keep = edgeRanges(
     nowMinute,
     lengths,
-    HORIZON_MINUTES,
+    horizonMinutes(part.stream),
     edges.rolling ? [] : [edges.windowStartMinute],
   );
   // The slices still open are formed again every pass: keep the minutes of their start hours.

@@ -1,0 +1,3 @@
+export * from './final-schedule.js';
+export * from './model.js';
+export * from './rotation.js';
