@@ -87,7 +87,7 @@ export async function evaluateAll(
         updated++;
       } else {
         cache.entries.delete(r.name);
-        const parts = await buildParts(db, r.slo, ctx.plans, ctx.span, ctx.edges, ctx.mask);
+        const parts = await buildParts(db, r.slo, ctx.plans, ctx.span, ctx.edges, ctx.mask, refreshes);
         entry = { key, parts, mask: ctx.mask, toMinute: ctx.span.toMinute };
         built++;
       }

@@ -165,6 +165,8 @@ export async function buildParts(
   span: SeriesSpan,
   edges: EdgeSpec,
   mask: MinuteMask | undefined,
+  /** When given, the minutes of edge hours are read later, with every other SLO's (applyRefreshes). */
+  deferred?: Refresh[],
 ): Promise<CachedPart[]> {
   const parts: CachedPart[] = [];
   for (const plan of plans) {
@@ -182,7 +184,7 @@ export async function buildParts(
     if (same && !isComposite(slo)) {
       const objective = slo.objectives[plan.index]!;
       parts.push({ ...same, plan, objective: { ...same.objective, objective: objective.target } });
-    } else parts.push(await buildPart(db, slo, plan, span, edges, mask));
+    } else parts.push(await buildPart(db, slo, plan, span, edges, mask, deferred));
   }
   return parts;
 }
@@ -195,6 +197,7 @@ export async function buildPart(
   span: SeriesSpan,
   edges: EdgeSpec,
   mask: MinuteMask | undefined,
+  deferred?: Refresh[],
 ): Promise<CachedPart> {
   const slices = sliceRuleOf(slo, plan.index);
   if (slices && !edges.rolling) slices.anchor = edges.windowStartMinute;
@@ -236,6 +239,10 @@ export async function buildPart(
   const needed: MinuteRange[] = [...keep, { from: span.toMinute - 1, to: span.toMinute }];
   if (mask) needed.push(...mask.ranges.filter((r) => r.to > span.fromMinute && r.from < span.toMinute));
   for (const hour of series.missingHours(needed)) {
+    if (deferred) {
+      deferred.push(hoursRefresh(part, mask, hour, hour, span.toMinute));
+      continue;
+    }
     const rows = await readBuckets(db, plan.stream, hour * 60, Math.min(hour * 60 + 60, span.toMinute));
     installHours(part, rows, hour, hour, span.toMinute, mask);
   }
