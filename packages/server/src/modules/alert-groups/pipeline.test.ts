@@ -257,4 +257,107 @@ describe.each(supportedDatabases())('the alert pipeline on $name', ({ name, avai
     const resolved = JSON.parse(receiver.requests.filter((r) => r.url === '/pager').at(-1)!.body);
     expect(resolved.status).toBe('resolved');
   });
+
+  it.runIf(available)(
+    'sends an OpenSLO AlertPolicy condition to its notification target channel',
+    async () => {
+      receiver.requests.length = 0;
+      const policySlo = `apiVersion: openslo/v1
+kind: AlertPolicy
+metadata:
+  name: search-fast-burn
+spec:
+  alertWhenBreaching: true
+  conditions:
+    - kind: AlertCondition
+      metadata:
+        name: search-burn-2x
+      spec:
+        severity: critical
+        condition:
+          kind: burnrate
+          op: gt
+          threshold: 2
+          lookbackWindow: 1h
+          alertAfter: 0m
+  notificationTargets:
+    - kind: AlertNotificationTarget
+      metadata:
+        name: search-oncall
+      spec:
+        target: search-team
+---
+apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: search-latency
+  annotations:
+    headroom.dev/alert-tiers: none
+spec:
+  service: checkout
+  budgetingMethod: Occurrences
+  timeWindow:
+    - duration: 30d
+      isRolling: true
+  objectives:
+    - target: 0.99
+  alertPolicies:
+    - alertPolicyRef: search-fast-burn
+  indicator:
+    metadata:
+      name: search-requests
+    spec:
+      ratioMetric:
+        counter: true
+        good: { metricSource: { type: headroom, spec: {} } }
+        total: { metricSource: { type: headroom, spec: {} } }
+`;
+      const channel = `apiVersion: headroom.dev/v1
+kind: NotificationChannel
+metadata: { name: search-team }
+spec: { type: webhook, url: ${receiver.url}/search, secret: ${SECRET} }
+`;
+      const applied = await api('POST', '/apply', {
+        files: [
+          { path: 'policy.yaml', content: policySlo },
+          { path: 'search-channel.yaml', content: channel },
+        ],
+      });
+      expect(applied.statusCode, applied.body).toBe(200);
+      // After the previous test's clock, when its SLO is calm again.
+      const now = Math.floor(Date.now() / 60_000) * 60_000 + 400 * 60_000;
+      const minute = now / 60_000;
+      // The last hour fails 3 % against a 1 % budget: burn rate 3 > 2 (the tiers are off).
+      await addBuckets(
+        t.database.db,
+        Array.from({ length: 120 }, (_, i) => ({
+          stream: 'search-latency',
+          minute: minute - 120 + i,
+          good: i >= 60 ? 970 : 1000,
+          total: 1000,
+        })),
+      );
+      const pass = await evaluateAll(t.database, now);
+      expect(pass.failed).toEqual([]);
+      // A new alert: its groups (the root route's and the target channel's) flush after group_wait 30s.
+      expect(await pipeline(now)).toMatchObject({ notified: 0 });
+      expect(await pipeline(now + 30_000)).toMatchObject({ notified: 2 });
+      expect(await deliver(now + 30_000)).toMatchObject({ delivered: 2 });
+      const direct = JSON.parse(receiver.requests.find((r) => r.url === '/search')!.body);
+      expect(direct.receiver).toBe('search-team');
+      expect(direct.alerts.map((a: { labels: Record<string, string> }) => a.labels)).toEqual([
+        expect.objectContaining({
+          alertname: 'search-burn-2x',
+          slo: 'search-latency',
+          tier: 'openslo',
+          alert_policy: 'search-fast-burn',
+          severity: 'critical',
+        }),
+      ]);
+      // The routes still apply: the root route's receiver has it too.
+      expect(receiver.requests.some((r) => r.url === '/hook' && r.body.includes('search-burn-2x'))).toBe(
+        true,
+      );
+    },
+  );
 });

@@ -10,7 +10,13 @@
 import { groupMessage } from '@headroom/core/alerting/group-message';
 import { type InhibitionCandidate, inhibitions } from '@headroom/core/alerting/inhibit';
 import type { Labels } from '@headroom/core/alerting/matchers';
-import { matchRoutes, type RouteNode, walkRoutes } from '@headroom/core/alerting/routes';
+import {
+  groupKey,
+  matchRoutes,
+  type RouteMatch,
+  type RouteNode,
+  walkRoutes,
+} from '@headroom/core/alerting/routes';
 import {
   decideNotification,
   type GroupAlert,
@@ -25,6 +31,7 @@ import type { Database } from '../../db/schema.js';
 import { alertsChangedSince } from '../alerts/store.js';
 import { enqueueNotification } from '../notifications/index.js';
 import { loadRouting } from '../routing/service.js';
+import { NOTIFY_ANNOTATION } from '../slo-status/alerts.js';
 import {
   addMember,
   deleteGroup,
@@ -76,7 +83,13 @@ export async function runPipeline(
       for (const alert of page.alerts) {
         if (alert.state.status !== 'firing') continue;
         const labels = JSON.parse(alert.state.labels) as Labels;
-        for (const match of matchRoutes(routing.tree, labels)) {
+        const annotations = JSON.parse(alert.state.annotations) as Labels;
+        const routed = matchRoutes(routing.tree, labels);
+        // A named channel the routes already send this alert to gets it once.
+        const direct = directMatches(routing.tree, labels, annotations).filter(
+          (d) => !routed.some((r) => r.route.options.receiver === d.route.options.receiver),
+        );
+        for (const match of [...routed, ...direct]) {
           const receiver = match.route.options.receiver;
           if (!receiver) continue;
           const group = await ensureGroup(trx, {
@@ -177,6 +190,35 @@ export async function runPipeline(
     });
   }
   return { changes, groups: groups.length, notified };
+}
+
+/**
+ * Channels an alert names itself (the `headroom.dev/notify` annotation: an OpenSLO AlertPolicy's
+ * notification targets) get it besides the routes, in a group of their own per alert name and SLO,
+ * with the root route's timings.
+ */
+function directMatches(tree: RouteNode, labels: Labels, annotations: Labels): RouteMatch[] {
+  const names = (annotations[NOTIFY_ANNOTATION] ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+  return [...new Set(names)].map((receiver) => {
+    const groupLabels = Object.fromEntries(
+      ['alertname', 'slo'].filter((k) => labels[k] !== undefined).map((k) => [k, labels[k]!]),
+    );
+    const route: RouteNode = {
+      ...tree,
+      name: `notify:${receiver}`,
+      matchers: [],
+      continue: true,
+      options: { ...tree.options, receiver, groupBy: Object.keys(groupLabels), groupByAll: false },
+      key: `{}/notify:${receiver}`,
+      id: `notify:${receiver}`,
+      path: [],
+      routes: [],
+    };
+    return { route, groupLabels, groupKey: groupKey(route, groupLabels) };
+  });
 }
 
 function timingsOf(route: RouteNode | undefined, tree: RouteNode): GroupTimings {

@@ -27,6 +27,13 @@ import type { Database } from '../../db/schema.js';
 import { upsertAlerts } from '../alerts/store.js';
 import type { SloContext, SloEvaluations } from './evaluate.js';
 
+/**
+ * An alert annotation listing NotificationChannel names (comma-separated) that get the alert
+ * directly, whatever the routes say: how an OpenSLO AlertPolicy's notification targets reach
+ * Headroom's channels.
+ */
+export const NOTIFY_ANNOTATION = 'headroom.dev/notify';
+
 /** When each OpenSLO condition started to hold, by alert fingerprint (kept between passes). */
 export type ConditionClock = Map<string, number>;
 
@@ -131,7 +138,18 @@ export function sloAlerts(ctx: SloContext, evals: SloEvaluations, clock: Conditi
         );
         if (held.trueSince === null) clock.delete(clockKey);
         else clock.set(clockKey, held.trueSince);
-        if (held.firing) push(held.labels, held.annotations, { burnRate: e.burnRates[rateKey] });
+        if (!held.firing) continue;
+        // The policy's AlertNotificationTargets name the channels it goes to, besides the routes.
+        const targets = (policy.value?.notificationTargets ?? [])
+          .map((t) => t.value?.target ?? t.ref)
+          .filter((t): t is string => typeof t === 'string' && t !== '');
+        push(
+          held.labels,
+          targets.length > 0
+            ? { ...held.annotations, [NOTIFY_ANNOTATION]: targets.join(',') }
+            : held.annotations,
+          { burnRate: e.burnRates[rateKey] },
+        );
       }
     }
   }
