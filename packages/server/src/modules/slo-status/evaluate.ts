@@ -92,6 +92,18 @@ export async function objectiveSeries(
   };
 }
 
+/** A calendar period lasts a month or more: reuse it while `now` is inside it (Temporal is slow). */
+const periods = new WeakMap<Slo, TimeRange>();
+
+function windowOf(slo: Slo, now: number): TimeRange {
+  if (slo.timeWindow.type === 'rolling') return windowAt(windowSpecFromModel(slo.timeWindow), now);
+  const known = periods.get(slo);
+  if (known && known.start <= now && now < known.end) return known;
+  const period = windowAt(windowSpecFromModel(slo.timeWindow), now);
+  periods.set(slo, period);
+  return period;
+}
+
 /** What evaluating one SLO at `now` needs besides its data: window, span, corrections, plans. */
 export interface SloContext {
   slo: Slo;
@@ -113,7 +125,7 @@ export interface SloContext {
 
 export function sloContext(slo: Slo, now: number, corrections: readonly StoredCorrection[]): SloContext {
   const rolling = slo.timeWindow.type === 'rolling';
-  const window = windowAt(windowSpecFromModel(slo.timeWindow), now);
+  const window = windowOf(slo, now);
   const nowMinute = minuteAfter(now);
   const windowStartMinute = Math.ceil(window.start / MINUTE_MS);
   const span = {

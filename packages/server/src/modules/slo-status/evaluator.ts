@@ -6,11 +6,14 @@
 
 import type { SloStatus } from '@headroom/core/api/slo-status';
 import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
 import type { Db } from '../../db/index.js';
+import type { Database } from '../../db/schema.js';
 import { loadCorrections } from '../corrections/repo.js';
 import { claimDirtyStreams } from '../sli-data/repo.js';
 import { sweepIfDue } from '../sli-data/service.js';
-import { listResolvedSlos } from '../slos/service.js';
+import { definitionsVersion } from '../slos/repo.js';
+import { listResolvedSlos, type ResolvedSlo } from '../slos/service.js';
 import { type ConditionClock, type ProducedAlert, sloAlerts, storeSloAlerts } from './alerts.js';
 import { evaluationsOf, type SloContext, sloContext, statusOf, streamFacts } from './evaluate.js';
 import { type Leadership, leadership } from './leader.js';
@@ -37,20 +40,37 @@ export class EvaluationCache {
   readonly entries = new Map<string, CachedSlo>();
   /** When each OpenSLO alert condition started to hold (for alertAfter). */
   readonly conditions: ConditionClock = new Map();
+  /** The resolved SLOs of the last pass, and the version of the definitions they were read at. */
+  slos: { version: string; list: ResolvedSlo[] } | null = null;
 
   clear(): void {
     this.entries.clear();
     this.conditions.clear();
+    this.slos = null;
   }
 }
 
+/** Each definition's JSON, computed once per resolved SLO object (kept while definitions stay). */
+const definitionKeys = new WeakMap<object, string>();
+
 /** What makes kept series invalid: the definition, the corrections over the span, the slice grid. */
 function cacheKey(ctx: SloContext): string {
-  return JSON.stringify([
-    ctx.slo,
-    ctx.intervals,
-    ctx.slo.budgetingMethod !== 'Occurrences' && !ctx.rolling ? ctx.windowStartMinute : 0,
-  ]);
+  let definition = definitionKeys.get(ctx.slo);
+  if (definition === undefined) {
+    definition = JSON.stringify(ctx.slo);
+    definitionKeys.set(ctx.slo, definition);
+  }
+  const anchor = ctx.slo.budgetingMethod !== 'Occurrences' && !ctx.rolling ? ctx.windowStartMinute : 0;
+  return `${definition}|${ctx.intervals.length === 0 ? '' : JSON.stringify(ctx.intervals)}|${anchor}`;
+}
+
+/** The resolved SLOs, read again only when an SLO or an OpenSLO object they may use has changed. */
+async function resolvedSlos(db: Kysely<Database>, cache: EvaluationCache): Promise<ResolvedSlo[]> {
+  const version = await definitionsVersion(db);
+  if (cache.slos?.version === version) return cache.slos.list;
+  const list = await listResolvedSlos(db);
+  cache.slos = { version, list };
+  return list;
 }
 
 /**
@@ -65,7 +85,7 @@ export async function evaluateAll(
 ): Promise<PassResult> {
   const started = performance.now();
   const { db } = database;
-  const slos = await listResolvedSlos(db);
+  const slos = await resolvedSlos(db, cache);
   const corrections = await loadCorrections(db);
   const dirty = new Map((await claimDirtyStreams(db)).map((d) => [d.stream, d.fromMinute]));
   const facts = await streamFacts(db);

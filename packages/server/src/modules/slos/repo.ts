@@ -195,3 +195,19 @@ export async function slosUsing(db: Kysely<Database>, ref: string): Promise<stri
   }
   return [...slos].sort();
 }
+
+/**
+ * A token that changes whenever an SLO or an OpenSLO object is created, changed or deleted (the
+ * count and newest change of each table), so that the evaluator re-resolves SLOs only then.
+ */
+export async function definitionsVersion(db: Kysely<Database>): Promise<string> {
+  const parts: string[] = [];
+  for (const table of ['slos', 'openslo_objects'] as const) {
+    const row = await db
+      .selectFrom(table)
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('updated_at').as('m')])
+      .executeTakeFirstOrThrow();
+    parts.push(`${Number(row.n)}:${row.m === null ? '' : Number(row.m)}`);
+  }
+  return parts.join('/');
+}
