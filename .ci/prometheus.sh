@@ -21,14 +21,16 @@ headroom_prometheus() {
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus
   fi
 
-  # Alertmanager is not needed by the tests, only by `npm run bench -- alerts-latency` (the peer
-  # it is compared with); installed here so that one script sets up everything.
+  # Alertmanager 0.25: a test points a real one at Headroom's webhook intake, and
+  # `npm run bench -- alerts-latency` compares Headroom with it.
   if [ ! -x /usr/bin/prometheus-alertmanager ]; then
-    echo "Alertmanager is missing: installing Debian's prometheus-alertmanager (for the benchmarks)"
+    echo "Alertmanager is missing: installing Debian's prometheus-alertmanager"
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus-alertmanager ||
-      { "${sudo[@]}" apt-get update && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus-alertmanager; } ||
-      echo "prometheus-alertmanager could not be installed; the alerts-latency benchmark will skip its peer"
+      { "${sudo[@]}" apt-get update && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus-alertmanager; }
   fi
+  HEADROOM_TEST_ALERTMANAGER_BIN=/usr/bin/prometheus-alertmanager
+  export HEADROOM_TEST_ALERTMANAGER_BIN
+  "$HEADROOM_TEST_ALERTMANAGER_BIN" --version 2>&1 | head -n 1
 
   HEADROOM_TEST_PROMETHEUS_BIN=/usr/bin/prometheus
   HEADROOM_TEST_PROMTOOL_BIN=/usr/bin/promtool
@@ -43,4 +45,5 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   headroom_prometheus >&2
   echo "export HEADROOM_TEST_PROMETHEUS_BIN=$HEADROOM_TEST_PROMETHEUS_BIN"
   echo "export HEADROOM_TEST_PROMTOOL_BIN=$HEADROOM_TEST_PROMTOOL_BIN"
+  echo "export HEADROOM_TEST_ALERTMANAGER_BIN=$HEADROOM_TEST_ALERTMANAGER_BIN"
 fi
