@@ -78,6 +78,36 @@ describe('inhibition', () => {
     expect([...result.entries()]).toEqual([['api', { rule: 'database-down-mutes-dependants', by: 'db' }]]);
   });
 
+  it('catalog-aware: a down service mutes the services that depend on it, and only those', () => {
+    const rule: InhibitRule = {
+      name: 'dependency-down',
+      sourceMatchers: parseMatchers('severity="critical"'),
+      targetMatchers: parseMatchers('alertname=~".+"'),
+      equal: ['service', 'env'],
+      dependants: true,
+    };
+    // checkout → payments → orders-db; search depends on nothing of it.
+    const graph: Record<string, string[]> = { 'orders-db': ['payments', 'checkout'], payments: ['checkout'] };
+    const dependantsOf = (s: string) => new Set(graph[s] ?? []);
+    const db = alert('db', {
+      alertname: 'DatabaseDown',
+      service: 'orders-db',
+      severity: 'critical',
+      env: 'prod',
+    });
+    const checkout = alert('co', { alertname: 'ErrorBudgetBurn', service: 'checkout', env: 'prod' });
+    const payments = alert('pay', { alertname: 'ErrorBudgetBurn', service: 'payments', env: 'prod' });
+    const search = alert('se', { alertname: 'ErrorBudgetBurn', service: 'search', env: 'prod' });
+    const sameService = alert('db2', { alertname: 'ReplicaLag', service: 'orders-db', env: 'prod' });
+    const otherEnv = alert('co-st', { alertname: 'ErrorBudgetBurn', service: 'checkout', env: 'staging' });
+    const result = inhibitions([db, checkout, payments, search, sameService, otherEnv], [rule], dependantsOf);
+    expect([...result.keys()].sort()).toEqual(['co', 'pay']);
+    expect(result.get('co')).toEqual({ rule: 'dependency-down', by: 'db' });
+    // Without the catalog nothing is muted by such a rule.
+    expect(inhibitions([db, checkout], [rule]).size).toBe(0);
+    expect(inhibitedBy(payments.labels, [rule], [db, payments], dependantsOf)?.by).toBe('db');
+  });
+
   it('built in: a page for an SLO inhibits its ticket, not another SLO’s', () => {
     const page = alert('p', { alertname: 'ErrorBudgetBurn', tier: 'page', slo: 'checkout-availability' });
     const ticket = alert('t', { alertname: 'ErrorBudgetBurn', tier: 'ticket', slo: 'checkout-availability' });

@@ -16,7 +16,15 @@ export interface InhibitRule {
   sourceMatchers: readonly Matcher[];
   targetMatchers: readonly Matcher[];
   equal: readonly string[];
+  /**
+   * Catalog-aware: a source mutes only targets whose `service` depends on the source's `service`
+   * (as `dependantsOf` says), and `equal` is checked on the other labels.
+   */
+  dependants?: boolean;
 }
+
+/** The services that depend on a service, directly or not (from the catalog). */
+export type DependantsOf = (service: string) => ReadonlySet<string>;
 
 export interface InhibitionCandidate {
   fingerprint: string;
@@ -53,12 +61,22 @@ function sourceFor(
   rule: InhibitRule,
   labels: Labels,
   sources: readonly InhibitionCandidate[],
+  dependantsOf?: DependantsOf,
 ): InhibitionCandidate | undefined {
   const twoSided = matches(rule.sourceMatchers, labels);
+  const dependsOnSource = (s: InhibitionCandidate) => {
+    if (!rule.dependants) return true;
+    const source = labelValue(s.labels, 'service');
+    const target = labelValue(labels, 'service');
+    return source !== '' && target !== '' && (dependantsOf?.(source).has(target) ?? false);
+  };
   return sources.find(
     (s) =>
-      rule.equal.every((n) => labelValue(s.labels, n) === labelValue(labels, n)) &&
-      !(twoSided && matches(rule.targetMatchers, s.labels)),
+      rule.equal.every(
+        (n) => (rule.dependants && n === 'service') || labelValue(s.labels, n) === labelValue(labels, n),
+      ) &&
+      !(twoSided && matches(rule.targetMatchers, s.labels)) &&
+      dependsOnSource(s),
   );
 }
 
@@ -67,11 +85,12 @@ export function inhibitedBy(
   labels: Labels,
   rules: readonly InhibitRule[],
   alerts: readonly InhibitionCandidate[],
+  dependantsOf?: DependantsOf,
 ): Inhibition | null {
   for (const rule of rules) {
     if (!matches(rule.targetMatchers, labels)) continue;
     const sources = alerts.filter((a) => a.firing && matches(rule.sourceMatchers, a.labels));
-    const source = sourceFor(rule, labels, sources);
+    const source = sourceFor(rule, labels, sources, dependantsOf);
     if (source) return { rule: rule.name, by: source.fingerprint };
   }
   return null;
@@ -81,6 +100,7 @@ export function inhibitedBy(
 export function inhibitions(
   alerts: readonly InhibitionCandidate[],
   rules: readonly InhibitRule[],
+  dependantsOf?: DependantsOf,
 ): Map<string, Inhibition> {
   const out = new Map<string, Inhibition>();
   const sourcesByRule = rules.map((rule) =>
@@ -90,7 +110,7 @@ export function inhibitions(
     for (let i = 0; i < rules.length; i++) {
       const rule = rules[i]!;
       if (!matches(rule.targetMatchers, alert.labels)) continue;
-      const source = sourceFor(rule, alert.labels, sourcesByRule[i]!);
+      const source = sourceFor(rule, alert.labels, sourcesByRule[i]!, dependantsOf);
       if (source) {
         out.set(alert.fingerprint, { rule: rule.name, by: source.fingerprint });
         break;

@@ -82,6 +82,9 @@ export const InhibitRule = Type.Object({
   sourceMatchers: Type.Array(Type.String()),
   targetMatchers: Type.Array(Type.String()),
   equal: Type.Array(Type.String()),
+  dependants: Type.Boolean({
+    description: 'The source’s service mutes targets of the services that depend on it (from the catalog)',
+  }),
 });
 export type InhibitRule = Type.Static<typeof InhibitRule>;
 

@@ -88,6 +88,11 @@ export interface InhibitRuleDefinition {
   sourceMatchers: Matcher[];
   targetMatchers: Matcher[];
   equal: string[];
+  /**
+   * The source alert's `service` mutes target alerts of the services that depend on it
+   * (directly or through others, from the catalog's dependsOn and APIs), not of the same service.
+   */
+  dependants: boolean;
 }
 
 export interface SilenceDefinition {
@@ -303,7 +308,14 @@ function readInhibitRule(ctx: NormalizeContext, value: Fields): InhibitRuleObjec
   const meta = readMetadata(ctx, ['metadata'], value.metadata);
   const spec = readMap(ctx, ['spec'], value.spec, true);
   if (!meta || !spec) return null;
-  warnFields(ctx, ['spec'], spec, ['sourceMatchers', 'targetMatchers', 'equal'], 'an InhibitRule');
+  warnFields(
+    ctx,
+    ['spec'],
+    spec,
+    ['sourceMatchers', 'targetMatchers', 'equal', 'dependants'],
+    'an InhibitRule',
+  );
+  const dependants = readBoolean(ctx, ['spec', 'dependants'], spec.dependants) ?? false;
   // Alertmanager allows empty lists, but then every alert is a source or a target: refused here.
   const sourceMatchers = readMatchers(ctx, ['spec', 'sourceMatchers'], spec.sourceMatchers, true);
   const targetMatchers = readMatchers(ctx, ['spec', 'targetMatchers'], spec.targetMatchers, true);
@@ -319,7 +331,14 @@ function readInhibitRule(ctx: NormalizeContext, value: Fields): InhibitRuleObjec
   }
   if (ctx.errorCount > 0) return null;
   return {
-    rule: { name: meta.name, displayName: meta.displayName, sourceMatchers, targetMatchers, equal },
+    rule: {
+      name: meta.name,
+      displayName: meta.displayName,
+      sourceMatchers,
+      targetMatchers,
+      equal,
+      dependants,
+    },
     document: value,
   };
 }

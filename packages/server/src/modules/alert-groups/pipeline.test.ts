@@ -361,3 +361,84 @@ spec: { type: webhook, url: ${receiver.url}/search, secret: ${SECRET} }
     },
   );
 });
+
+describe.each(supportedDatabases())('catalog-aware inhibition on $name', ({ name, available }) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    if (!available) return;
+    t = await startTestApp(name);
+  });
+  afterAll(async () => {
+    if (available) await t.close();
+  });
+
+  it.runIf(available)('a down service mutes the alerts of the services that depend on it', async () => {
+    const api = (method: 'GET' | 'POST', url: string, payload?: object) =>
+      t.app.inject({ method, url: `/api/v1${url}`, headers: t.admin, ...(payload && { payload }) });
+    expect((await api('POST', '/teams', { name: 'payments' })).statusCode).toBe(201);
+    for (const [service, dependsOn] of [
+      ['orders-db', []],
+      ['payments', ['orders-db']],
+      ['checkout', ['payments']],
+      ['search', []],
+    ] as const) {
+      const r = await api('POST', '/services', {
+        name: service,
+        owner: 'payments',
+        dependsOn: [...dependsOn],
+      });
+      expect(r.statusCode, r.body).toBe(201);
+    }
+    const applied = await api('POST', '/apply', {
+      files: [
+        {
+          path: 'alerting.yaml',
+          content: `apiVersion: headroom.dev/v1
+kind: NotificationChannel
+metadata: { name: oncall }
+spec: { type: webhook, url: https://hooks.example.com/headroom }
+---
+apiVersion: headroom.dev/v1
+kind: Route
+metadata: { name: root }
+spec: { root: true, receiver: oncall, groupBy: ['...'] }
+---
+apiVersion: headroom.dev/v1
+kind: InhibitRule
+metadata: { name: dependency-down }
+spec:
+  sourceMatchers: ['alertname="ServiceDown"']
+  targetMatchers: ['alertname!="ServiceDown"']
+  dependants: true
+`,
+        },
+      ],
+    });
+    expect(applied.statusCode, applied.body).toBe(200);
+    const created = await api('POST', '/integrations', { type: 'generic', name: 'probes' });
+    const token = (created.json() as { secret: string }).secret;
+    const alert = (labels: Record<string, string>) => ({ labels });
+    const sent = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/integrations/generic',
+      headers: { authorization: `Bearer ${token}` },
+      payload: {
+        alerts: [
+          alert({ alertname: 'ServiceDown', service: 'orders-db' }),
+          alert({ alertname: 'HighLatency', service: 'checkout' }),
+          alert({ alertname: 'HighLatency', service: 'search' }),
+        ],
+      },
+    });
+    expect(sent.statusCode, sent.body).toBeLessThan(300);
+    await runPipeline(t.database.db, Date.now(), { externalUrl: 'https://headroom.example.com' });
+    const groups = (await api('GET', '/alert-groups')).json() as {
+      alerts: { labels: Record<string, string>; inhibitedBy: { rule: string } | null }[];
+    }[];
+    const muted = Object.fromEntries(
+      groups.flatMap((g) => g.alerts).map((a) => [a.labels.service, a.inhibitedBy?.rule ?? null]),
+    );
+    // checkout → payments → orders-db: muted through the chain; search and the source itself are not.
+    expect(muted).toEqual({ 'orders-db': null, checkout: 'dependency-down', search: null });
+  });
+});

@@ -8,7 +8,7 @@
  */
 
 import { groupMessage } from '@headroom/core/alerting/group-message';
-import { type InhibitionCandidate, inhibitions } from '@headroom/core/alerting/inhibit';
+import { type DependantsOf, type InhibitionCandidate, inhibitions } from '@headroom/core/alerting/inhibit';
 import type { Labels } from '@headroom/core/alerting/matchers';
 import {
   groupKey,
@@ -29,6 +29,7 @@ import { uuidv7 } from 'uuidv7';
 import { withTransaction } from '../../db/index.js';
 import type { Database } from '../../db/schema.js';
 import { alertsChangedSince } from '../alerts/store.js';
+import { dependantsResolver } from '../catalog/graph.js';
 import { enqueueNotification } from '../notifications/index.js';
 import { loadRouting } from '../routing/service.js';
 import { NOTIFY_ANNOTATION } from '../slo-status/alerts.js';
@@ -113,7 +114,10 @@ export async function runPipeline(
   // 2. Every group decides; the due ones flush.
   const groups = await loadGroups(db);
   const members = await loadMemberAlerts(db);
-  const muting = mutingOf(members, routing.silences, routing.inhibitRules, now);
+  const dependantsOf = routing.inhibitRules.some((r) => r.dependants)
+    ? await dependantsResolver(db)
+    : undefined;
+  const muting = mutingOf(members, routing.silences, routing.inhibitRules, now, dependantsOf);
   const routes = new Map(walkRoutes(routing.tree).map((r) => [r.id, r]));
   let notified = 0;
   for (const group of groups) {
@@ -242,6 +246,7 @@ export function mutingOf(
   silences: Parameters<typeof silencedBy>[1],
   rules: Parameters<typeof inhibitions>[1],
   now: number,
+  dependantsOf?: DependantsOf,
 ): Map<string, Muting> {
   const unique = [...new Map(alerts.map((a) => [a.alertId, a])).values()];
   const candidates: InhibitionCandidate[] = unique.map((a) => ({
@@ -249,7 +254,7 @@ export function mutingOf(
     labels: a.labels,
     firing: a.status === 'firing',
   }));
-  const inhibited = inhibitions(candidates, rules);
+  const inhibited = inhibitions(candidates, rules, dependantsOf);
   return new Map(
     unique.map((a) => [
       a.alertId,

@@ -3,6 +3,7 @@ import type { AlertGroup } from '@headroom/core/api/alert-group';
 import { NotFoundError } from '@headroom/core/errors';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { dependantsResolver } from '../catalog/graph.js';
 import { loadRouting } from '../routing/service.js';
 import { mutingOf } from './pipeline.js';
 import { loadGroups, loadMemberAlerts } from './repo.js';
@@ -18,7 +19,10 @@ export async function listAlertGroups(
   if (groups.length === 0) return [];
   const members = await loadMemberAlerts(db);
   const routing = await loadRouting(db, now);
-  const muting = mutingOf(members, routing.silences, routing.inhibitRules, now);
+  const dependantsOf = routing.inhibitRules.some((r) => r.dependants)
+    ? await dependantsResolver(db)
+    : undefined;
+  const muting = mutingOf(members, routing.silences, routing.inhibitRules, now, dependantsOf);
   return groups.map((g) => ({
     id: g.id,
     receiver: g.receiver,

@@ -45,3 +45,34 @@ async function knownRefs(db: Kysely<Database>): Promise<Set<string>> {
   }
   return out;
 }
+
+/**
+ * For catalog-aware inhibition: the services that depend on a service (by name, as alerts label
+ * it), directly or through others, read from the relations once and memoised per service.
+ */
+export async function dependantsResolver(
+  db: Kysely<Database>,
+): Promise<(service: string) => ReadonlySet<string>> {
+  const rows = await db
+    .selectFrom('relations')
+    .select(['source_ref', 'type', 'target_ref'])
+    .where('type', 'in', [...DEPENDENCY_RELATIONS])
+    .execute();
+  const relations = rows.map((r) => ({ source: r.source_ref, type: r.type, target: r.target_ref }));
+  const memo = new Map<string, ReadonlySet<string>>();
+  return (service) => {
+    let found = memo.get(service);
+    if (!found) {
+      let start: string;
+      try {
+        start = parseRef(service, REF_KIND.service, undefined, 'service').ref;
+      } catch {
+        return new Set();
+      }
+      const nodes = walkDependencies(relations, start, 'downstream', 50, () => true);
+      found = new Set(nodes.filter((n) => n.kind === REF_KIND.service).map((n) => n.name));
+      memo.set(service, found);
+    }
+    return found;
+  };
+}

@@ -186,6 +186,7 @@ describe.each(supportedDatabases())('alert routing on $name', ({ name, available
           sourceMatchers: ['alertname="DatabaseDown"'],
           targetMatchers: ['depends_on="database"'],
           equal: ['cluster'],
+          dependants: false,
         },
       ]);
       const entries = await audit('route');

@@ -161,6 +161,7 @@ export async function loadInhibitRules(db: Kysely<Database>): Promise<InhibitRul
     sourceMatchers: r.definition.sourceMatchers,
     targetMatchers: r.definition.targetMatchers,
     equal: r.definition.equal,
+    ...(r.definition.dependants && { dependants: true }),
   }));
   return [...BUILTIN_INHIBIT_RULES, ...stored];
 }
@@ -173,6 +174,7 @@ export async function listInhibitRules(db: Kysely<Database>): Promise<InhibitRul
     sourceMatchers: r.sourceMatchers.map(matcherToString),
     targetMatchers: r.targetMatchers.map(matcherToString),
     equal: [...r.equal],
+    dependants: r.dependants ?? false,
   }));
 }
 
