@@ -403,18 +403,25 @@ function hoursRefresh(
   };
 }
 
-/** Reads what the refreshes need (grouped by range) and installs it. */
+/** Refreshes per read: bounds the rows held at once (a cold pass asks for every SLO's edge hours). */
+const REFRESH_CHUNK = 2_000;
+
+/** Reads what the refreshes need (grouped by range, in chunks) and installs it. */
 export async function applyRefreshes(db: Kysely<Database>, refreshes: readonly Refresh[]): Promise<void> {
-  if (refreshes.length === 0) return;
-  const rows = await readBucketRanges(
-    db,
-    refreshes.map((r) => ({ stream: r.part.stream, fromMinute: r.fromMinute, toMinute: r.toMinute })),
-  );
-  for (const r of refreshes) {
-    const all = rows.get(r.part.stream) ?? [];
-    const mine = all.filter((row) => row.minute >= r.fromMinute && row.minute < r.toMinute);
-    if (r.kind === 'hours') installHours(r.part, mine, r.fromHour, r.toHour, r.until, r.mask);
-    else installTail(r.part, mine, r.fromMinute, r.toMinute, r.mask);
+  // Same ranges side by side, so that a chunk reads them in shared statements.
+  const ordered = [...refreshes].sort((a, b) => a.fromMinute - b.fromMinute || a.toMinute - b.toMinute);
+  for (let i = 0; i < ordered.length; i += REFRESH_CHUNK) {
+    const chunk = ordered.slice(i, i + REFRESH_CHUNK);
+    const rows = await readBucketRanges(
+      db,
+      chunk.map((r) => ({ stream: r.part.stream, fromMinute: r.fromMinute, toMinute: r.toMinute })),
+    );
+    for (const r of chunk) {
+      const all = rows.get(r.part.stream) ?? [];
+      const mine = all.filter((row) => row.minute >= r.fromMinute && row.minute < r.toMinute);
+      if (r.kind === 'hours') installHours(r.part, mine, r.fromHour, r.toHour, r.until, r.mask);
+      else installTail(r.part, mine, r.fromMinute, r.toMinute, r.mask);
+    }
   }
 }
 
