@@ -70,10 +70,12 @@ export async function startBuiltServer(env) {
     const timer = setTimeout(() => reject(new Error('the server did not start within 60 s')), 60_000);
     child.stdout.on('data', (chunk) => {
       buffer += chunk;
-      const line = buffer.split('\n').find((l) => l.startsWith('{'));
-      if (line) {
+      // The server's own JSON log lines (warnings at start) share stdout: take the one with `url` alone.
+      for (const line of buffer.split('\n')) {
+        if (!line.startsWith('{"url":')) continue;
         clearTimeout(timer);
         resolve(JSON.parse(line).url);
+        return;
       }
     });
     exited.then(({ code, signal }) => {

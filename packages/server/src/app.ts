@@ -10,6 +10,7 @@ import type { Database } from './db/schema.js';
 import { registerAuth } from './http/auth.js';
 import { registerMetrics } from './http/metrics.js';
 import { frameworkErrorProblem, registerProblemHandlers } from './http/problem.js';
+import { redactSecretPaths } from './http/redact.js';
 import { requestIdFrom } from './http/request-id.js';
 import { validatorFactory } from './http/validation.js';
 import { alertGroupRoutes } from './modules/alert-groups/routes.js';
@@ -62,7 +63,20 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const bootstrap = await bootstrapAdmin(database.db, config.adminToken);
 
   const app = Fastify({
-    logger: options.logger === false ? false : { level: config.logLevel },
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            // Calendar feed URLs carry their secret token: logs show the path without it.
+            serializers: {
+              req: (req: { method: string; url: string; id: string }) => ({
+                method: req.method,
+                url: redactSecretPaths(req.url),
+                id: req.id,
+              }),
+            },
+          },
     bodyLimit: config.bodyLimitBytes,
     // A full ref of the longest names, `component:<63>/<63>` URL-encoded, is about 150 characters.
     routerOptions: { maxParamLength: 512 },
