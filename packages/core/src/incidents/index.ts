@@ -1,0 +1,7 @@
+export * from './change.js';
+export * from './draft.js';
+export * from './milestones.js';
+export * from './model.js';
+export * from './mttx.js';
+export * from './postmortem.js';
+export * from './view.js';
