@@ -7,7 +7,9 @@ import { registerApply } from './commands/apply.js';
 import { registerAudit } from './commands/audit.js';
 import { registerBackfill } from './commands/backfill.js';
 import { registerCorrections } from './commands/corrections.js';
+import { registerEscalationPolicies } from './commands/escalation-policies.js';
 import { registerExport } from './commands/export.js';
+import { registerIncidents } from './commands/incidents.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerIntegrations } from './commands/integrations.js';
 import { registerChannels, registerNotifications } from './commands/notifications.js';
@@ -87,5 +89,7 @@ export function buildProgram(io: CliIo): Command {
   registerNotifications(program, ctx);
   registerChannels(program, ctx);
   registerSchedules(program, ctx);
+  registerIncidents(program, ctx);
+  registerEscalationPolicies(program, ctx);
   return program;
 }

@@ -21,7 +21,9 @@ import { authRoutes } from './modules/auth/routes.js';
 import { type BootstrapResult, bootstrapAdmin } from './modules/auth/service.js';
 import { catalogRoutes } from './modules/catalog/routes.js';
 import { correctionRoutes } from './modules/corrections/routes.js';
+import { escalationPolicyRoutes } from './modules/escalation-policies/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
+import { incidentRoutes } from './modules/incidents/routes.js';
 import { integrationRoutes, pagerDutyRootRoutes } from './modules/integrations/routes.js';
 import { notificationRoutes } from './modules/notifications/routes.js';
 import { prometheusRoutes } from './modules/prometheus/routes.js';
@@ -153,6 +155,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(alertGroupRoutes, deps);
       await api.register(notificationRoutes, deps);
       await api.register(scheduleRoutes, deps);
+      await api.register(incidentRoutes, deps);
+      await api.register(escalationPolicyRoutes, deps);
     },
     { prefix: API_PREFIX },
   );

@@ -10,6 +10,7 @@ import { registerNotificationKinds } from '../notifications/channel.js';
 import { checkPrometheusMetricSource } from '../slo/promql-plan.js';
 import { registerBackstageKinds } from './backstage/index.js';
 import { registerHeadroomKinds } from './headroom/budget-correction.js';
+import { registerEscalationPolicyKinds } from './headroom/escalation-policy.js';
 import { registerRoutingKinds } from './headroom/routing.js';
 import { registerScheduleKinds } from './headroom/schedule.js';
 import { registerOpenSloKinds } from './openslo/index.js';
@@ -35,5 +36,6 @@ export function builtinKindRegistry(): KindRegistry {
   registerRoutingKinds(registry);
   registerNotificationKinds(registry);
   registerScheduleKinds(registry);
+  registerEscalationPolicyKinds(registry);
   return registry;
 }

@@ -419,6 +419,17 @@ export interface SchedulesTable {
   updated_at: number;
 }
 
+/** Escalation policies (0015_escalation_policies), written by apply. */
+export interface EscalationPoliciesTable {
+  id: string;
+  name: string;
+  owner_ref: string | null;
+  definition: string; // JSON: core's EscalationPolicy
+  document: string; // JSON: the document as written
+  created_at: number;
+  updated_at: number;
+}
+
 /** Overrides of a schedule (0014_schedules), created through the API. */
 export interface ScheduleOverridesTable {
   id: string;
@@ -439,6 +450,33 @@ export interface IcalFeedsTable {
   created_by: string;
   created_at: number;
   revoked_at: number | null;
+}
+
+/** Incidents (0016_incidents): core's Incident as JSON, with columns for listing. */
+export interface IncidentsTable {
+  id: string;
+  number: number;
+  title: string;
+  status: string;
+  severity: string;
+  declared_at: number;
+  services: string; // JSON array
+  alert_groups: string; // JSON array
+  document: string; // JSON: core's Incident
+  created_at: number;
+  updated_at: number;
+}
+
+/** An incident's timeline (0016_incidents), append-only. */
+export interface IncidentTimelineTable {
+  id: string;
+  incident_id: string;
+  kind: string;
+  at: number;
+  actor: string;
+  text: string;
+  data: string; // JSON object
+  created_at: number;
 }
 
 export interface Database {
@@ -479,6 +517,9 @@ export interface Database {
   schedules: SchedulesTable;
   schedule_overrides: ScheduleOverridesTable;
   ical_feeds: IcalFeedsTable;
+  escalation_policies: EscalationPoliciesTable;
+  incidents: IncidentsTable;
+  incident_timeline: IncidentTimelineTable;
 }
 
 export type { Generated };

@@ -4,7 +4,11 @@ import { advance, startEscalation } from '../../oncall/escalation.js';
 import { compileConfig } from '../compile.js';
 import { builtinKindRegistry } from '../index.js';
 import { KindRegistry } from '../registry.js';
-import { type EscalationPolicyObject, registerEscalationPolicyKinds } from './escalation-policy.js';
+import {
+  type EscalationPolicyObject,
+  escalationPolicyHandler,
+  registerEscalationPolicyKinds,
+} from './escalation-policy.js';
 
 const registry = registerEscalationPolicyKinds(new KindRegistry());
 
@@ -175,7 +179,9 @@ describe('EscalationPolicy', () => {
     expect((objects[0]!.data as EscalationPolicyObject).policy.steps[0]!.notify).toEqual([{ user: 'alice' }]);
   });
 
-  it('is not yet in the built-in registry (it has no apply store)', () => {
-    expect(builtinKindRegistry().handlerFor('headroom.dev/v1', 'EscalationPolicy')).toBeUndefined();
+  it('is in the built-in registry (the server has an apply store for it)', () => {
+    expect(builtinKindRegistry().handlerFor('headroom.dev/v1', 'EscalationPolicy')).toBe(
+      escalationPolicyHandler,
+    );
   });
 });

@@ -17,8 +17,8 @@
  *         - delay: 15m
  *           notify: [{ schedule: payments-secondary }, { user: alice }, { channel: payments-slack }]
  *
- * Schedules, users and channels named are returned as references (warnings at plan time when
- * they do not exist), not resolved here.
+ * Schedules, users and channels named are returned as references, not resolved here; the
+ * server's apply store refuses unknown schedules and users and warns about unknown channels.
  */
 import { parseEntityRef } from '../../catalog/entity-ref.js';
 import { NOTIFICATION_CHANNEL_REF_KIND } from '../../notifications/channel.js';
@@ -286,10 +286,7 @@ export const escalationPolicyHandler: KindHandler = {
 export const isEscalationPolicyObject = (o: DesiredObject): o is DesiredObject<EscalationPolicyObject> =>
   o.type === ESCALATION_POLICY_TYPE;
 
-/**
- * Not yet in builtinKindRegistry: apply refuses (500, "No apply store") a type without a server
- * store, so add this call there together with the store.
- */
+/** In builtinKindRegistry; the server's store is modules/escalation-policies/apply-store.ts. */
 export function registerEscalationPolicyKinds(registry: KindRegistry): KindRegistry {
   return registry.register(escalationPolicyHandler);
 }

@@ -13,6 +13,8 @@ import * as m0011 from './0011_secrets.js';
 import * as m0012 from './0012_routing.js';
 import * as m0013 from './0013_alert_groups.js';
 import * as m0014 from './0014_schedules.js';
+import * as m0015 from './0015_escalation_policies.js';
+import * as m0016 from './0016_incidents.js';
 
 /** Every migration, in order. Imported statically so the build and the tests see the same set. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +32,6 @@ export const migrations: Record<string, Migration> = {
   '0012_routing': m0012,
   '0013_alert_groups': m0013,
   '0014_schedules': m0014,
+  '0015_escalation_policies': m0015,
+  '0016_incidents': m0016,
 };

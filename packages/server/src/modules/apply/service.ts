@@ -15,6 +15,7 @@ import type { Database } from '../../db/schema.js';
 import { type AuditContext, recordAudit } from '../audit/service.js';
 import type { UserRecord } from '../catalog/records.js';
 import { REF_KIND, refOf } from '../catalog/refs.js';
+import { escalationPolicyStores } from '../escalation-policies/apply-store.js';
 import { notificationStores } from '../notifications/channel-store.js';
 import { routingStores } from '../routing/apply-stores.js';
 import { scheduleStores } from '../schedules/apply-store.js';
@@ -32,6 +33,7 @@ const stores = new StoreIndex([
   ...notificationStores,
   ...routingStores,
   ...scheduleStores,
+  ...escalationPolicyStores,
 ]);
 
 const positionOf = (c: PlannedChange) =>
