@@ -8,10 +8,13 @@
  * 2 (timeslice methods) slices without data.
  */
 
-import type { BucketSeries } from './bucket-series.js';
+import { BucketSeries, type MinuteBuckets } from './bucket-series.js';
 import { errorBudget, exhaustionDate } from './budget.js';
+import type { MinuteMask } from './minute-mask.js';
+import { isComposite, objectiveWeight, type Slo } from './model.js';
 import type { TimeRange } from './time-window.js';
 import { MINUTE_MS, minuteAfter } from './time-window.js';
+import { sliceBuckets, sliceRuleOf } from './timeslices.js';
 
 export const BURN_RATE_WINDOWS = [
   { key: '5m', minutes: 5 },
@@ -197,4 +200,38 @@ export function evaluateSlo(
   } finally {
     one.length = 0;
   }
+}
+
+/**
+ * Minute buckets (good, total) of one objective as the series its SLO's budgeting method reads:
+ * Occurrences as they are; Timeslices and RatioTimeslices turned into slice records first (slices
+ * start at `anchorMinute + k × slice`). Minutes under `mask` count for nothing. Every minute is
+ * kept (`keep: 'all'`): for one-off evaluations and charts, not the evaluator's kept series.
+ */
+export function seriesForObjective(
+  slo: Slo,
+  index: number,
+  buckets: MinuteBuckets,
+  span: { fromMinute: number; toMinute: number },
+  anchorMinute: number,
+  mask?: MinuteMask,
+): ObjectiveSeries {
+  const objective = slo.objectives[index]!;
+  const slices = sliceRuleOf(slo, index);
+  const shaped = slices
+    ? sliceBuckets(buckets, slices.rule, {
+        sliceMinutes: slices.minutes,
+        anchorMinute,
+        fromMinute: span.fromMinute,
+        toMinute: span.toMinute,
+        ...(mask && { mask }),
+      })
+    : buckets;
+  const series = BucketSeries.build(shaped, { ...span, keep: 'all', ...(mask && { mask }) });
+  return {
+    series,
+    objective: objective.target,
+    ...(isComposite(slo) && { weight: objectiveWeight(objective) }),
+    ...(slices && { sliceMinutes: slices.minutes }),
+  };
 }

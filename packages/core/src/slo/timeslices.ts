@@ -17,9 +17,11 @@
  */
 import { InputError } from '../errors.js';
 import type { MinuteBuckets } from './bucket-series.js';
+import { fixedDurationMs } from './duration.js';
 import type { MinuteMask } from './minute-mask.js';
 import { maskedMinutes } from './minute-mask.js';
-import type { Operator } from './model.js';
+import type { Operator, Slo } from './model.js';
+import { MINUTE_MS } from './time-window.js';
 
 export type SliceRule = { method: 'Timeslices'; timeSliceTarget: number } | { method: 'RatioTimeslices' };
 
@@ -38,6 +40,19 @@ export interface SliceOptions {
    */
   until?: number;
   mask?: MinuteMask;
+}
+
+/** An objective's slice length (minutes) and rule; undefined for Occurrences. */
+export function sliceRuleOf(slo: Slo, index: number): { minutes: number; rule: SliceRule } | undefined {
+  if (slo.budgetingMethod === 'Occurrences') return undefined;
+  const objective = slo.objectives[index]!;
+  const sliceMs = objective.timeSliceWindow ? fixedDurationMs(objective.timeSliceWindow) : MINUTE_MS;
+  const minutes = Math.max(1, Math.round((sliceMs ?? MINUTE_MS) / MINUTE_MS));
+  const rule: SliceRule =
+    slo.budgetingMethod === 'Timeslices'
+      ? { method: 'Timeslices', timeSliceTarget: objective.timeSliceTarget ?? 1 }
+      : { method: 'RatioTimeslices' };
+  return { minutes, rule };
 }
 
 /** The good units of one slice from its sums; null when the slice has no data. */

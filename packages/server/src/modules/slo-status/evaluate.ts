@@ -4,16 +4,16 @@
  * methods) and runs core's evaluation. Every number is a ratio of sums over stored buckets.
  */
 import type { SloStatus } from '@headroom/core/api/slo-status';
-import { BucketSeries, type MinuteBuckets } from '@headroom/core/slo/bucket-series';
-import { fixedDurationMs } from '@headroom/core/slo/duration';
+import type { MinuteBuckets } from '@headroom/core/slo/bucket-series';
 import {
   evaluateObjectives,
   evaluateSlo,
   type ObjectiveSeries,
   type SloEvaluation,
+  seriesForObjective,
 } from '@headroom/core/slo/evaluate';
 import { type MinuteMask, maskFromIntervals } from '@headroom/core/slo/minute-mask';
-import { isComposite, objectiveWeight, type Slo } from '@headroom/core/slo/model';
+import { isComposite, type Slo } from '@headroom/core/slo/model';
 import { sloStatus } from '@headroom/core/slo/status';
 import {
   MINUTE_MS,
@@ -22,7 +22,6 @@ import {
   windowAt,
   windowSpecFromModel,
 } from '@headroom/core/slo/time-window';
-import { sliceBuckets } from '@headroom/core/slo/timeslices';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { loadCorrections, type StoredCorrection } from '../corrections/repo.js';
@@ -50,46 +49,12 @@ export async function objectiveSeries(
 ): Promise<ObjectiveSeries> {
   // Threshold and raw SLIs keep per-minute values, not buckets (values.ts).
   if (readsValues(slo, index)) return valueObjectiveSeries(db, slo, index, stream, span, anchorMinute, mask);
-  const objective = slo.objectives[index]!;
   const rows = await readBuckets(db, stream, span.fromMinute, span.toMinute);
-  const minutes = new Float64Array(rows.length);
-  const good = new Float64Array(rows.length);
-  const total = new Float64Array(rows.length);
-  rows.forEach((r, i) => {
-    minutes[i] = r.minute;
-    good[i] = r.good;
-    total[i] = r.total;
-  });
-  let buckets: MinuteBuckets = { minutes, channels: [good, total] };
-  let sliceMinutes: number | undefined;
-  if (slo.budgetingMethod !== 'Occurrences') {
-    const sliceMs = objective.timeSliceWindow ? fixedDurationMs(objective.timeSliceWindow) : MINUTE_MS;
-    sliceMinutes = Math.max(1, Math.round((sliceMs ?? MINUTE_MS) / MINUTE_MS));
-    const rule =
-      slo.budgetingMethod === 'Timeslices'
-        ? { method: 'Timeslices' as const, timeSliceTarget: objective.timeSliceTarget ?? 1 }
-        : { method: 'RatioTimeslices' as const };
-    buckets = sliceBuckets(buckets, rule, {
-      sliceMinutes,
-      anchorMinute,
-      fromMinute: span.fromMinute,
-      toMinute: span.toMinute,
-      ...(mask && { mask }),
-    });
-  }
-  // Minutes under a budget correction count neither for nor against the budget.
-  const series = BucketSeries.build(buckets, {
-    fromMinute: span.fromMinute,
-    toMinute: span.toMinute,
-    keep: 'all',
-    ...(mask && { mask }),
-  });
-  return {
-    series,
-    objective: objective.target,
-    ...(isComposite(slo) && { weight: objectiveWeight(objective) }),
-    ...(sliceMinutes !== undefined && { sliceMinutes }),
+  const buckets: MinuteBuckets = {
+    minutes: Float64Array.from(rows, (r) => r.minute),
+    channels: [Float64Array.from(rows, (r) => r.good), Float64Array.from(rows, (r) => r.total)],
   };
+  return seriesForObjective(slo, index, buckets, span, anchorMinute, mask);
 }
 
 /** A calendar period lasts a month or more: reuse it while `now` is inside it (Temporal is slow). */

@@ -17,13 +17,11 @@
  * tests check pass after pass.
  */
 import { BucketSeries, edgeRanges } from '@headroom/core/slo/bucket-series';
-import { fixedDurationMs } from '@headroom/core/slo/duration';
 import { EVALUATION_LOOKBACK_MINUTES, type ObjectiveSeries } from '@headroom/core/slo/evaluate';
 import { isMasked, type MinuteMask } from '@headroom/core/slo/minute-mask';
 import { isComposite, objectiveWeight, type Slo } from '@headroom/core/slo/model';
 import type { MinuteRange } from '@headroom/core/slo/time-window';
-import { MINUTE_MS } from '@headroom/core/slo/time-window';
-import { type SliceRule, sliceBuckets } from '@headroom/core/slo/timeslices';
+import { type SliceRule, sliceBuckets, sliceRuleOf } from '@headroom/core/slo/timeslices';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { type BucketRow, readBucketRanges, readBuckets, readHours } from '../sli-data/repo.js';
@@ -87,16 +85,10 @@ interface Refresh {
   until: number;
 }
 
-export function sliceRuleOf(slo: Slo, index: number): CachedPart['slices'] {
-  if (slo.budgetingMethod === 'Occurrences') return undefined;
-  const objective = slo.objectives[index]!;
-  const sliceMs = objective.timeSliceWindow ? fixedDurationMs(objective.timeSliceWindow) : MINUTE_MS;
-  const minutes = Math.max(1, Math.round((sliceMs ?? MINUTE_MS) / MINUTE_MS));
-  const rule: SliceRule =
-    slo.budgetingMethod === 'Timeslices'
-      ? { method: 'Timeslices', timeSliceTarget: objective.timeSliceTarget ?? 1 }
-      : { method: 'RatioTimeslices' };
-  return { minutes, anchor: 0, rule };
+/** The objective's slice rule, with its grid anchored at the epoch (a calendar SLO moves it). */
+function slicesOf(slo: Slo, index: number): CachedPart['slices'] {
+  const slices = sliceRuleOf(slo, index);
+  return slices && { ...slices, anchor: 0 };
 }
 
 /** The minutes whose hours must be held at minute resolution now and over the next one to two hours. */
@@ -179,7 +171,7 @@ export async function buildParts(
     }
     const same = parts.find(
       (p) =>
-        p.stream === plan.stream && JSON.stringify(p.slices) === JSON.stringify(sliceRuleOf(slo, plan.index)),
+        p.stream === plan.stream && JSON.stringify(p.slices) === JSON.stringify(slicesOf(slo, plan.index)),
     );
     if (same && !isComposite(slo)) {
       const objective = slo.objectives[plan.index]!;
@@ -199,7 +191,7 @@ export async function buildPart(
   mask: MinuteMask | undefined,
   deferred?: Refresh[],
 ): Promise<CachedPart> {
-  const slices = sliceRuleOf(slo, plan.index);
+  const slices = slicesOf(slo, plan.index);
   if (slices && !edges.rolling) slices.anchor = edges.windowStartMinute;
   const objective = slo.objectives[plan.index]!;
   const part: CachedPart = {

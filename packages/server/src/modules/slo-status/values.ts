@@ -16,13 +16,10 @@
  * Minutes without a value are missing data, never zeros, exactly as missing buckets are.
  */
 import type { MinuteBuckets } from '@headroom/core/slo/bucket-series';
-import { BucketSeries } from '@headroom/core/slo/bucket-series';
-import { fixedDurationMs } from '@headroom/core/slo/duration';
-import type { ObjectiveSeries } from '@headroom/core/slo/evaluate';
+import { type ObjectiveSeries, seriesForObjective } from '@headroom/core/slo/evaluate';
 import type { MinuteMask } from '@headroom/core/slo/minute-mask';
-import { isComposite, objectiveWeight, type RawType, type Slo } from '@headroom/core/slo/model';
-import { MINUTE_MS } from '@headroom/core/slo/time-window';
-import { sliceBuckets, thresholdOccurrenceBuckets } from '@headroom/core/slo/timeslices';
+import { isComposite, type RawType, type Slo } from '@headroom/core/slo/model';
+import { thresholdOccurrenceBuckets } from '@headroom/core/slo/timeslices';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { readValues } from '../sli-data/values-repo.js';
@@ -94,33 +91,5 @@ export async function valueObjectiveSeries(
       throw new Error(`SLO ${slo.name}: a threshold objective needs op and value`);
     buckets = thresholdOccurrenceBuckets(read, objective.op, objective.value);
   }
-  let sliceMinutes: number | undefined;
-  if (slo.budgetingMethod !== 'Occurrences') {
-    const sliceMs = objective.timeSliceWindow ? fixedDurationMs(objective.timeSliceWindow) : MINUTE_MS;
-    sliceMinutes = Math.max(1, Math.round((sliceMs ?? MINUTE_MS) / MINUTE_MS));
-    const rule =
-      slo.budgetingMethod === 'Timeslices'
-        ? { method: 'Timeslices' as const, timeSliceTarget: objective.timeSliceTarget ?? 1 }
-        : { method: 'RatioTimeslices' as const };
-    buckets = sliceBuckets(buckets, rule, {
-      sliceMinutes,
-      anchorMinute,
-      fromMinute: span.fromMinute,
-      toMinute: span.toMinute,
-      ...(mask && { mask }),
-    });
-  }
-  // Minutes under a budget correction count neither for nor against the budget.
-  const series = BucketSeries.build(buckets, {
-    fromMinute: span.fromMinute,
-    toMinute: span.toMinute,
-    keep: 'all',
-    ...(mask && { mask }),
-  });
-  return {
-    series,
-    objective: objective.target,
-    ...(isComposite(slo) && { weight: objectiveWeight(objective) }),
-    ...(sliceMinutes !== undefined && { sliceMinutes }),
-  };
+  return seriesForObjective(slo, index, buckets, span, anchorMinute, mask);
 }
