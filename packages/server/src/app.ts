@@ -13,6 +13,7 @@ import { frameworkErrorProblem, registerProblemHandlers } from './http/problem.j
 import { redactSecretPaths } from './http/redact.js';
 import { requestIdFrom } from './http/request-id.js';
 import { validatorFactory } from './http/validation.js';
+import { registerWeb } from './http/web.js';
 import { alertGroupRoutes } from './modules/alert-groups/routes.js';
 import { alertRoutes } from './modules/alerts/routes.js';
 import { applyRoutes } from './modules/apply/routes.js';
@@ -160,6 +161,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     },
     { prefix: API_PREFIX },
   );
+  await registerWeb(app, config.webDir);
   await app.ready();
   return app;
 }

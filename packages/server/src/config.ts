@@ -35,6 +35,8 @@ export interface ServerConfig {
   pagerDutyEventsPerMinute: number;
   /** Milliseconds between alert pipeline ticks (routing, grouping, notifying); 0 turns it off here. */
   alertPipelineIntervalMs: number;
+  /** HEADROOM_WEB_DIR: the built web UI served at `/`; packages/web/dist by default. */
+  webDir?: string;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -66,6 +68,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       env.HEADROOM_ALERT_PIPELINE_INTERVAL_MS === '0'
         ? 0
         : positiveInteger(env, 'HEADROOM_ALERT_PIPELINE_INTERVAL_MS', 1000),
+    webDir: env.HEADROOM_WEB_DIR || undefined,
   };
 }
 
