@@ -27,6 +27,7 @@ import { healthRoutes } from './modules/health/routes.js';
 import { incidentRoutes } from './modules/incidents/routes.js';
 import { integrationRoutes, pagerDutyRootRoutes } from './modules/integrations/routes.js';
 import { notificationRoutes } from './modules/notifications/routes.js';
+import { ackLinkRoutes, pagingRoutes } from './modules/paging/routes.js';
 import { prometheusRoutes } from './modules/prometheus/routes.js';
 import { routingRoutes } from './modules/routing/routes.js';
 import { ruleExportRoutes } from './modules/rule-export/routes.js';
@@ -135,6 +136,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(healthRoutes, deps);
   await app.register(pagerDutyRootRoutes, deps);
   await app.register(icalRoutes, deps);
+  await app.register(ackLinkRoutes, deps);
   await app.register(
     async (api) => {
       api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
@@ -154,6 +156,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(integrationRoutes, deps);
       await api.register(alertRoutes, deps);
       await api.register(alertGroupRoutes, deps);
+      await api.register(pagingRoutes, deps);
       await api.register(notificationRoutes, deps);
       await api.register(scheduleRoutes, deps);
       await api.register(incidentRoutes, deps);

@@ -1,5 +1,6 @@
 /** Server configuration from the environment; every variable is listed in the README. */
 
+import { parseTiers } from '@headroom/core/oncall/paging';
 import { parseOutboundAllow } from './modules/notifications/outbound.js';
 import { type NotificationSettings, notificationSettingsFromEnv } from './modules/notifications/settings.js';
 import { parseSecretKey } from './modules/secrets/keyring.js';
@@ -35,6 +36,8 @@ export interface ServerConfig {
   pagerDutyEventsPerMinute: number;
   /** Milliseconds between alert pipeline ticks (routing, grouping, notifying); 0 turns it off here. */
   alertPipelineIntervalMs: number;
+  /** HEADROOM_INCIDENT_AUTO_DECLARE_TIERS (`tier-1,tier-2`): pages for services of these tiers declare an incident; [] = off. */
+  incidentAutoDeclareTiers: number[];
   /** HEADROOM_WEB_DIR: the built web UI served at `/`; packages/web/dist by default. */
   webDir?: string;
 }
@@ -68,6 +71,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       env.HEADROOM_ALERT_PIPELINE_INTERVAL_MS === '0'
         ? 0
         : positiveInteger(env, 'HEADROOM_ALERT_PIPELINE_INTERVAL_MS', 1000),
+    incidentAutoDeclareTiers: tiersFromEnv(env),
     webDir: env.HEADROOM_WEB_DIR || undefined,
   };
 }
@@ -78,6 +82,14 @@ function secretKeyFromEnv(env: NodeJS.ProcessEnv): string | undefined {
   if (!text) return undefined;
   parseSecretKey(text);
   return text;
+}
+
+function tiersFromEnv(env: NodeJS.ProcessEnv): number[] {
+  try {
+    return parseTiers(env.HEADROOM_INCIDENT_AUTO_DECLARE_TIERS);
+  } catch (e) {
+    throw new Error(`HEADROOM_INCIDENT_AUTO_DECLARE_TIERS: ${(e as Error).message}`);
+  }
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

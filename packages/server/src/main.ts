@@ -3,6 +3,7 @@ import type { ServerConfig } from './config.js';
 import { startAlertPipeline } from './modules/alert-groups/job.js';
 import { startAlertSweeper } from './modules/alerts/sweeper.js';
 import { outboundPolicy, startDispatcher } from './modules/notifications/index.js';
+import { startPaging } from './modules/paging/job.js';
 import { PrometheusPoller } from './modules/prometheus/poller.js';
 import { loadPrometheusSlis } from './modules/prometheus/service.js';
 import { startEvaluator } from './modules/slo-status/evaluator.js';
@@ -40,6 +41,16 @@ export async function startServer(
     timeoutMinutes: config.alertResolveTimeoutMinutes,
     log: app.log,
   });
+  // Paging escalates in the leading process, on the pipeline's interval and after each pipeline pass.
+  const paging =
+    config.alertPipelineIntervalMs > 0
+      ? startPaging(database, {
+          intervalMs: config.alertPipelineIntervalMs,
+          externalUrl: config.publicUrl ?? url,
+          autoDeclareTiers: config.incidentAutoDeclareTiers,
+          log: app.log,
+        })
+      : null;
   // Routing and grouping run in the leading process; an evaluation pass nudges it at once.
   const pipeline =
     config.alertPipelineIntervalMs > 0
@@ -47,6 +58,7 @@ export async function startServer(
           intervalMs: config.alertPipelineIntervalMs,
           externalUrl: config.publicUrl ?? url,
           log: app.log,
+          afterTick: () => paging?.nudge(),
         })
       : null;
   const evaluator =
@@ -73,6 +85,7 @@ export async function startServer(
     closing ??= (async () => {
       await evaluator?.stop();
       await pipeline?.stop();
+      await paging?.stop();
       await alertSweeper.stop();
       await dispatcher?.stop();
       await app.close();

@@ -1,4 +1,5 @@
-import type { Incident, IncidentDetail, MttxReport } from '@headroom/core/api/incident';
+import type { Incident, IncidentDetail, IncidentImpact, MttxReport } from '@headroom/core/api/incident';
+import type { Subscribers } from '@headroom/core/api/postmortem';
 import { formatDuration } from '@headroom/core/incidents/draft';
 import { INCIDENT_STATUSES, SEVERITIES } from '@headroom/core/incidents/model';
 import { type Command, InvalidArgumentError, Option } from 'commander';
@@ -27,20 +28,23 @@ export function registerIncidents(program: Command, ctx: CliContext): void {
   const incident = program
     .command('incident')
     .alias('incidents')
-    .description('Incidents: declare, list, show, change status, MTTx figures')
+    .description('Incidents: declare, list, show, change status, status updates, subscribers, stats')
     .addHelpText(
       'after',
       `
 Statuses: triage → investigating → mitigated → resolved → closed (forward skips allowed), plus
-cancelled and merged. SEV1/SEV2 incidents need a published postmortem to close.
---from and --to take now, -30d / +8h (from now) or a date-time with offset.
+cancelled and merged. SEV1/SEV2 incidents, and those that consumed more than 20 % of an SLO's
+four-week error budget, need a published postmortem to close (the latter also a P0 action item).
+--since and --until take now, -30d / +8h (from now) or a date-time with offset.
 
 Examples:
   $ headroom incident declare --title "Checkout errors" --severity SEV2 --service checkout
   $ headroom incident list --status open
   $ headroom incident show INC-12
   $ headroom incident status INC-12 mitigated --note "rolled back release 42"
-  $ headroom incident mttx --from -90d`,
+  $ headroom incident update INC-12 "Rolled back; error rate back to normal"
+  $ headroom incident subscribe INC-12 --channel status-page
+  $ headroom incident stats --since -90d --team payments`,
     );
 
   incident
@@ -143,6 +147,11 @@ Examples:
         out.line('Milestones:');
         out.details(Object.entries(i.milestones).map(([k, v]) => [`  ${k}`, v ?? '-']));
         for (const b of i.closingBlockers) out.line(`Cannot close yet: ${b}`);
+        if (i.subscribers?.length) out.line(`Status updates go to: ${i.subscribers.join(', ')}`);
+        if (i.impact) {
+          out.line();
+          printImpact(out, i.impact);
+        }
         out.line();
         out.table(
           ['AT', 'KIND', 'BY', 'WHAT'],
@@ -175,63 +184,146 @@ Examples:
     });
 
   incident
-    .command('mttx')
-    .alias('stats')
-    .description('Mean time to detect, acknowledge, mitigate and resolve, with each clock named')
-    .option('--from <time>', 'start of the period (default -30d)', (v) => when(v))
-    .option('--to <time>', 'end of the period (default now)', (v) => when(v))
+    .command('update')
+    .description('Post a status update: written on the timeline and sent to the subscribed channels')
+    .argument('<id>', 'the incident id')
+    .argument('<text>', 'the update')
+    .action(async (id: string, text: string) => {
+      const out = ctx.output();
+      const updated = await ctx.client().request<IncidentDetail>('POST', `/incidents/${enc(id)}/changes`, {
+        body: { type: 'status-update', text },
+      });
+      out.result(updated, (x) =>
+        out.line(`${x.id}: update posted to ${(x.subscribers ?? []).join(', ') || 'no subscribers'}`),
+      );
+    });
+
+  incident
+    .command('subscribe')
+    .description("Send the incident's status updates to a notification channel")
+    .argument('<id>', 'the incident id')
+    .requiredOption('--channel <name>', 'a notification channel')
+    .action(async (id: string, o: { channel: string }) => {
+      const out = ctx.output();
+      const subs = await ctx.client().request<Subscribers>('POST', `/incidents/${enc(id)}/subscribers`, {
+        body: { channel: o.channel },
+      });
+      out.result(subs, (x) => out.line(`${x.incidentId} subscribers: ${x.channels.join(', ')}`));
+    });
+
+  incident
+    .command('unsubscribe')
+    .description('Stop sending status updates to a channel')
+    .argument('<id>', 'the incident id')
+    .requiredOption('--channel <name>', 'a subscribed channel')
+    .action(async (id: string, o: { channel: string }) => {
+      const out = ctx.output();
+      const subs = await ctx
+        .client()
+        .request<Subscribers>('DELETE', `/incidents/${enc(id)}/subscribers/${enc(o.channel)}`);
+      out.result(subs, (x) => out.line(`${x.incidentId} subscribers: ${x.channels.join(', ') || '-'}`));
+    });
+
+  incident
+    .command('impact')
+    .description('The error budget the incident consumed, per SLO objective of its services')
+    .argument('<id>', 'the incident id')
+    .action(async (id: string) => {
+      const out = ctx.output();
+      const impact = await ctx.client().request<IncidentImpact>('GET', `/incidents/${enc(id)}/impact`);
+      out.result(impact, (x) => printImpact(out, x));
+    });
+
+  incident
+    .command('stats')
+    .alias('mttx')
+    .description('MTTA, MTTD and MTTR (and MTTM), each with the clock it measures')
+    .option('--since <time>', 'start of the period (default -30d)', (v) => when(v))
+    .option('--until <time>', 'end of the period (default now)', (v) => when(v))
+    .addOption(new Option('--from <time>').argParser((v) => when(v)).hideHelp())
+    .addOption(new Option('--to <time>').argParser((v) => when(v)).hideHelp())
     .option('--service <name>', 'only incidents impacting this service')
     .option('--team <name>', 'only incidents impacting services of this team')
     .option('--severity <SEV>', 'only this severity', severity)
-    .action(async (o: { from?: string; to?: string; service?: string; team?: string; severity?: string }) => {
-      const out = ctx.output();
-      const report = await ctx.client().request<MttxReport>('GET', '/incidents/mttx', {
-        query: {
-          from: o.from ?? when('-30d'),
-          to: o.to ?? when('now'),
-          service: o.service,
-          team: o.team,
-          severity: o.severity,
-        },
-      });
-      out.result(report, (r) => {
-        out.line(`Incidents declared ${r.period.from} – ${r.period.to}: ${r.overall.incidents}`);
-        if (r.excluded.cancelled + r.excluded.merged > 0)
-          out.line(`(not counted: ${r.excluded.cancelled} cancelled, ${r.excluded.merged} merged)`);
-        out.line();
-        out.table(
-          ['METRIC', 'MEAN', 'MEDIAN', 'MIN', 'MAX', 'MEASURED', 'MISSING', 'CLOCK'],
-          r.definitions.map((d) => {
-            const s = r.overall.metrics[d.metric];
-            return [
-              d.name,
-              seconds(s.meanSeconds),
-              seconds(s.medianSeconds),
-              seconds(s.minSeconds),
-              seconds(s.maxSeconds),
-              s.count,
-              s.missing,
-              `${d.from} → ${d.to}`,
-            ];
-          }),
-          'no metrics',
-        );
-        const bySev = Object.entries(r.bySeverity).filter(([, g]) => g.incidents > 0);
-        if (bySev.length > 0) {
+    .action(
+      async (o: {
+        since?: string;
+        until?: string;
+        from?: string;
+        to?: string;
+        service?: string;
+        team?: string;
+        severity?: string;
+      }) => {
+        const out = ctx.output();
+        const report = await ctx.client().request<MttxReport>('GET', '/incidents/mttx', {
+          query: {
+            from: o.since ?? o.from ?? when('-30d'),
+            to: o.until ?? o.to ?? when('now'),
+            service: o.service,
+            team: o.team,
+            severity: o.severity,
+          },
+        });
+        out.result(report, (r) => {
+          out.line(`Incidents declared ${r.period.from} – ${r.period.to}: ${r.overall.incidents}`);
+          if (r.excluded.cancelled + r.excluded.merged > 0)
+            out.line(`(not counted: ${r.excluded.cancelled} cancelled, ${r.excluded.merged} merged)`);
           out.line();
           out.table(
-            ['SEVERITY', 'INCIDENTS', 'MTTA', 'MTTR'],
-            bySev.map(([sev, g]) => [
-              sev,
-              g.incidents,
-              seconds(g.metrics.mtta.meanSeconds),
-              seconds(g.metrics.mttr.meanSeconds),
-            ]),
-            '',
+            ['METRIC', 'MEAN', 'MEDIAN', 'MIN', 'MAX', 'MEASURED', 'MISSING', 'CLOCK'],
+            r.definitions.map((d) => {
+              const s = r.overall.metrics[d.metric];
+              return [
+                d.name,
+                seconds(s.meanSeconds),
+                seconds(s.medianSeconds),
+                seconds(s.minSeconds),
+                seconds(s.maxSeconds),
+                s.count,
+                s.missing,
+                `${d.from} → ${d.to}`,
+              ];
+            }),
+            'no metrics',
           );
-        }
-        out.line();
-        for (const d of r.definitions) out.line(`${d.name}: ${d.description}`);
-      });
-    });
+          const bySev = Object.entries(r.bySeverity).filter(([, g]) => g.incidents > 0);
+          if (bySev.length > 0) {
+            out.line();
+            out.table(
+              ['SEVERITY', 'INCIDENTS', 'MTTA', 'MTTR'],
+              bySev.map(([sev, g]) => [
+                sev,
+                g.incidents,
+                seconds(g.metrics.mtta.meanSeconds),
+                seconds(g.metrics.mttr.meanSeconds),
+              ]),
+              '',
+            );
+          }
+          out.line();
+          out.line('Clocks:');
+          for (const d of r.definitions)
+            out.line(`  ${d.name}: ${d.description} (clock: ${d.from} → ${d.to})`);
+        });
+      },
+    );
+}
+
+const pct = (f: number | null) => (f === null ? '-' : `${(f * 100).toFixed(1)} %`);
+
+function printImpact(out: ReturnType<CliContext['output']>, x: IncidentImpact): void {
+  out.line(`Error budget consumed ${x.from} – ${x.to}${x.open ? ' (still open: up to now)' : ''}:`);
+  out.table(
+    ['SLO', 'SERVICE', 'BAD', 'OF', 'WINDOW BUDGET', 'FOUR-WEEK BUDGET'],
+    x.objectives.map((o) => [
+      o.label,
+      o.service,
+      `${o.bad} ${o.unit}`,
+      o.total,
+      pct(o.window.share),
+      pct(o.fourWeeks.share),
+    ]),
+    'no SLOs on the impacted services',
+  );
 }

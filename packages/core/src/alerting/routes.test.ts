@@ -55,6 +55,7 @@ const TREE = buildRouteTree({
 });
 
 const defaults = {
+  escalationPolicy: null,
   groupBy: [],
   groupByAll: false,
   groupWaitMs: DEFAULT_GROUP_WAIT_MS,
@@ -142,6 +143,7 @@ describe('matchRoutes: Alertmanager TestRouteMatchers', () => {
     expect(parent.routes[1]!.options).toMatchObject({ groupByAll: false, groupBy: ['foo'] });
     expect(parent.routes[0]!.inherited).toEqual({
       receiver: true,
+      escalationPolicy: true,
       groupBy: true,
       groupWait: true,
       groupInterval: true,
@@ -151,6 +153,33 @@ describe('matchRoutes: Alertmanager TestRouteMatchers', () => {
     expect(tree.options.receiver).toBeNull();
     expect(parent.routes[1]!.path).toEqual([0, 1]);
     expect(parent.routes[1]!.id).toBe('{}/{env="parent"}/{env="child2"}/1');
+  });
+
+  it('inherits the escalation policy like the receiver; a route may page without a receiver', () => {
+    const tree = buildRouteTree({
+      receiver: 'default',
+      escalationPolicy: 'ops-pages',
+      routes: [
+        route(['team="payments"'], {
+          escalationPolicy: 'payments-critical',
+          routes: [route(['env="staging"'], { receiver: 'staging-slack' })],
+        }),
+        route(['team="web"'], { receiver: 'web-slack' }),
+      ],
+    });
+    const [payments, web] = tree.routes;
+    expect(tree.inherited.escalationPolicy).toBe(false);
+    expect(payments!.options).toMatchObject({ receiver: 'default', escalationPolicy: 'payments-critical' });
+    expect(payments!.inherited).toMatchObject({ receiver: true, escalationPolicy: false });
+    expect(payments!.routes[0]!.options).toMatchObject({
+      receiver: 'staging-slack',
+      escalationPolicy: 'payments-critical',
+    });
+    expect(payments!.routes[0]!.inherited.escalationPolicy).toBe(true);
+    expect(web!.options.escalationPolicy).toBe('ops-pages');
+    const pageOnly = buildRouteTree({ routes: [route(['a="1"'], { escalationPolicy: 'p' })] });
+    expect(pageOnly.routes[0]!.options).toMatchObject({ receiver: null, escalationPolicy: 'p' });
+    expect(buildRouteTree({}).options.escalationPolicy).toBeNull();
   });
 
   it('a matching child without continue stops its siblings; the root is the fallback', () => {

@@ -1,7 +1,7 @@
 /**
  * Alertmanager's routing tree (dispatch/route.go), its defaults and its group keys.
  *
- * - Every route inherits receiver, group_by and the three timings from its parent unless it sets
+ * - Every route inherits receiver, escalation policy (Headroom's own), group_by and the three timings from its parent unless it sets
  *   them; the root inherits Alertmanager's defaults: no receiver, group_by [] (one group per
  *   route), group_wait 30s, group_interval 5m, repeat_interval 4h.
  * - `group_by: ['...']` groups by every label (one group per distinct label set).
@@ -33,6 +33,8 @@ export interface RouteConfig {
   /** Headroom's name for the route (a Route document's metadata.name); null for nested routes. */
   name?: string | null;
   receiver?: string | null;
+  /** An EscalationPolicy name: firing groups of this route page through it. */
+  escalationPolicy?: string | null;
   matchers?: readonly Matcher[];
   continue?: boolean;
   /** Label names, or `['...']` for all labels. */
@@ -47,6 +49,8 @@ export interface RouteConfig {
 export interface RouteOptions {
   /** Null when neither the route nor an ancestor names one: matching alerts are not notified. */
   receiver: string | null;
+  /** The EscalationPolicy that pages for this route's groups; null: none (not paged). */
+  escalationPolicy: string | null;
   groupBy: string[];
   groupByAll: boolean;
   groupWaitMs: number;
@@ -56,6 +60,7 @@ export interface RouteOptions {
 
 export interface InheritedOptions {
   receiver: boolean;
+  escalationPolicy: boolean;
   groupBy: boolean;
   groupWait: boolean;
   groupInterval: boolean;
@@ -87,6 +92,7 @@ export interface RouteMatch {
 
 const DEFAULT_OPTIONS: RouteOptions = {
   receiver: null,
+  escalationPolicy: null,
   groupBy: [],
   groupByAll: false,
   groupWaitMs: DEFAULT_GROUP_WAIT_MS,
@@ -99,6 +105,8 @@ function buildNode(config: RouteConfig, parent: RouteNode | null, position: numb
   const options: RouteOptions = { ...base, groupBy: [...base.groupBy] };
   const has = <T>(v: T | null | undefined): v is T => v !== undefined && v !== null;
   if (has(config.receiver) && config.receiver !== '') options.receiver = config.receiver;
+  const ownPolicy = has(config.escalationPolicy) && config.escalationPolicy !== '';
+  if (ownPolicy) options.escalationPolicy = config.escalationPolicy as string;
   if (has(config.groupBy)) {
     options.groupByAll = config.groupBy.includes(GROUP_BY_ALL);
     options.groupBy = options.groupByAll ? [] : [...config.groupBy];
@@ -115,6 +123,7 @@ function buildNode(config: RouteConfig, parent: RouteNode | null, position: numb
     options,
     inherited: {
       receiver: !(has(config.receiver) && config.receiver !== ''),
+      escalationPolicy: !ownPolicy,
       groupBy: !has(config.groupBy),
       groupWait: !has(config.groupWaitMs),
       groupInterval: !has(config.groupIntervalMs),

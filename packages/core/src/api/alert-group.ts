@@ -1,13 +1,20 @@
 /** Aggregation groups of the alert pipeline, as the API shows them. */
 import Type from 'typebox';
 import { Timestamp } from './common.js';
+import { Page } from './paging.js';
 
 const Nullable = <T extends Type.TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Labels = Type.Record(Type.String(), Type.String());
 
 export const AlertGroup = Type.Object({
   id: Type.String(),
-  receiver: Type.String({ description: 'The NotificationChannel the route sends to' }),
+  receiver: Nullable(
+    Type.String({
+      description: 'The NotificationChannel the route sends to; null when the route only pages',
+    }),
+  ),
+  escalationPolicy: Nullable(Type.String({ description: 'The EscalationPolicy the route pages through' })),
+  page: Nullable(Page),
   routeId: Type.String({ description: 'The route (Alertmanager route id)' }),
   groupKey: Type.String({ description: 'Alertmanager’s group key: route key and group labels' }),
   groupLabels: Labels,

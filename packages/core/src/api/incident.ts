@@ -113,6 +113,8 @@ export const TimelineEntryKind = Type.Union([
   Type.Literal('acknowledged'),
   Type.Literal('alert-firing'),
   Type.Literal('alert-resolved'),
+  Type.Literal('postmortem'),
+  Type.Literal('action-item'),
 ]);
 
 export const TimelineEntry = Type.Object({
@@ -125,9 +127,58 @@ export const TimelineEntry = Type.Object({
 });
 export type TimelineEntry = Type.Static<typeof TimelineEntry>;
 
+/** The error budget one SLO objective lost to the incident (core incidents/budget-impact.ts). */
+export const ObjectiveImpact = Type.Object({
+  slo: Type.String(),
+  label: Type.String({ description: 'The SLO, and the objective when it has several' }),
+  service: Type.String(),
+  objective: Type.Integer({ description: 'Objective index' }),
+  objectiveName: Nullable(Type.String()),
+  budgetingMethod: Type.String(),
+  target: Type.Number(),
+  unit: Type.Union([Type.Literal('events'), Type.Literal('slices')]),
+  good: Type.Number({ description: 'Good units in the incident span' }),
+  total: Type.Number({ description: 'Units in the incident span' }),
+  bad: Type.Number(),
+  window: Type.Object({
+    from: Timestamp,
+    to: Timestamp,
+    total: Type.Number({ description: 'Units in the SLO window ending at the end of the span' }),
+    budgetUnits: Type.Number({ description: '(1 − target) × total' }),
+    share: Nullable(Type.Number({ description: 'bad ÷ budgetUnits; 1 = the whole window budget' })),
+  }),
+  fourWeeks: Type.Object({
+    from: Timestamp,
+    to: Timestamp,
+    expectedUnits: Type.Number({
+      description:
+        'Occurrences: events in the 28 days ending at the end of the span; slices: 40 320 min ÷ slice',
+    }),
+    budgetUnits: Type.Number({ description: '(1 − target) × expectedUnits' }),
+    share: Nullable(Type.Number({ description: 'bad ÷ budgetUnits; the closing rule reads this' })),
+  }),
+  note: Nullable(Type.String()),
+});
+export type ObjectiveImpact = Type.Static<typeof ObjectiveImpact>;
+
+export const IncidentImpact = Type.Object({
+  incidentId: Type.String(),
+  from: Timestamp,
+  to: Timestamp,
+  open: Type.Boolean({ description: 'Not resolved yet: the span runs to now' }),
+  formula: Type.String(),
+  objectives: Type.Array(ObjectiveImpact),
+  maxFourWeekShare: Nullable(Type.Number()),
+});
+export type IncidentImpact = Type.Static<typeof IncidentImpact>;
+
 export const IncidentDetail = Type.Intersect([
   Incident,
-  Type.Object({ timeline: Type.Array(TimelineEntry, { description: 'Oldest first' }) }),
+  Type.Object({
+    timeline: Type.Array(TimelineEntry, { description: 'Oldest first' }),
+    impact: Type.Optional(IncidentImpact),
+    subscribers: Type.Optional(Type.Array(Type.String(), { description: 'Subscribed channel names' })),
+  }),
 ]);
 export type IncidentDetail = Type.Static<typeof IncidentDetail>;
 
@@ -310,6 +361,10 @@ export const ActionItem = Type.Object({
   status: ActionItemStatus,
   ticketUrl: Nullable(Type.String()),
   overdue: Type.Boolean(),
+  team: Nullable(Type.String({ description: "The service's owning team" })),
+  createdBy: Type.String(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
 });
 export type ActionItem = Type.Static<typeof ActionItem>;
 

@@ -11,6 +11,7 @@ import {
   emptySections,
   POSTMORTEM_SECTIONS,
   type Postmortem,
+  type PostmortemSectionKey,
 } from './postmortem.js';
 
 const iso = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
@@ -105,4 +106,41 @@ export function postmortemMarkdown(
     out.push(body === '' ? '_Not written._' : body, '');
   }
   return out.join('\n');
+}
+
+const TABLE_HEAD = '| Priority | Action | Owner | Due | Status | Ticket |';
+
+/**
+ * The sections of a postmortem written as Markdown — `postmortemMarkdown`'s output, edited:
+ * each `## <section title>` starts a section (titles as in the template, any case); text before
+ * the first one (the title line) is ignored, other headings stay inside their section, and the
+ * generated action items table is left out (the tracked items are the source). Only sections
+ * present in the file are returned, so a partial file changes only what it names.
+ */
+export function sectionsFromMarkdown(markdown: string): Partial<Record<PostmortemSectionKey, string>> {
+  const byTitle = new Map(POSTMORTEM_SECTIONS.map((s) => [s.title.toLowerCase(), s.key]));
+  const out: Partial<Record<PostmortemSectionKey, string>> = {};
+  let current: PostmortemSectionKey | null = null;
+  let lines: string[] = [];
+  const flush = () => {
+    if (current === null) return;
+    let body = lines.join('\n');
+    if (current === 'actionItems') {
+      const at = body.indexOf(TABLE_HEAD);
+      if (at >= 0) body = body.slice(0, at);
+    }
+    body = body.trim();
+    out[current] = body === '_Not written._' ? '' : body;
+  };
+  for (const line of markdown.replace(/\r\n/g, '\n').split('\n')) {
+    const heading = /^##\s+(.+?)\s*#*\s*$/.exec(line);
+    const key = heading ? byTitle.get(heading[1]!.toLowerCase()) : undefined;
+    if (key !== undefined) {
+      flush();
+      current = key;
+      lines = [];
+    } else if (current !== null) lines.push(line);
+  }
+  flush();
+  return out;
 }

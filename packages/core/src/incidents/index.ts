@@ -1,3 +1,4 @@
+export * from './budget-impact.js';
 export * from './change.js';
 export * from './draft.js';
 export * from './milestones.js';

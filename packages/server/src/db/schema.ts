@@ -479,6 +479,71 @@ export interface IncidentTimelineTable {
   created_at: number;
 }
 
+/** One postmortem per incident (0018_postmortems). */
+export interface PostmortemsTable {
+  incident_id: string;
+  status: string;
+  sections: string; // JSON: section key → Markdown
+  authors: string; // JSON array
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+  published_at: number | null;
+}
+
+/** Action items of incidents (0018_postmortems); id AI-<number>. */
+export interface ActionItemsTable {
+  id: string;
+  number: number;
+  incident_id: string;
+  service: string | null;
+  title: string;
+  owner: string;
+  priority: string;
+  due_date: string | null;
+  status: string;
+  ticket_url: string | null;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Channels subscribed to an incident's status updates (0018_postmortems). */
+export interface IncidentSubscribersTable {
+  incident_id: string;
+  channel: string;
+  created_by: string;
+  created_at: number;
+}
+
+/** Pages (0017_paging): one escalation per alert group episode. */
+export interface PagesTable {
+  id: string;
+  group_id: string;
+  group_key: string;
+  policy: string;
+  state: string; // JSON: core's EscalationState
+  next_at: number | null;
+  status: 'active' | 'acknowledged' | 'resolved' | 'exhausted' | 'cancelled';
+  acknowledged_by: string | null;
+  acknowledged_via: string | null;
+  acknowledged_at: number | null;
+  resolved_at: number | null;
+  incident_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An alert group's log (0017_paging), append-only; kept after the group is gone. */
+export interface AlertGroupLogTable {
+  id: string;
+  group_id: string;
+  at: number;
+  kind: string;
+  text: string;
+  data: string; // JSON object
+}
+
 export interface Database {
   teams: TeamsTable;
   users: UsersTable;
@@ -518,8 +583,13 @@ export interface Database {
   schedule_overrides: ScheduleOverridesTable;
   ical_feeds: IcalFeedsTable;
   escalation_policies: EscalationPoliciesTable;
+  pages: PagesTable;
+  alert_group_log: AlertGroupLogTable;
   incidents: IncidentsTable;
   incident_timeline: IncidentTimelineTable;
+  postmortems: PostmortemsTable;
+  action_items: ActionItemsTable;
+  incident_subscribers: IncidentSubscribersTable;
 }
 
 export type { Generated };

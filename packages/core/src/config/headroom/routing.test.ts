@@ -120,6 +120,30 @@ describe('Route', () => {
     expect(noReceiver.errors?.[0]).toMatchObject({ path: '/spec/receiver' });
   });
 
+  it('reads escalationPolicy on the root and nested routes, as a reference, with or without a receiver', () => {
+    const root = ROOT.replace('  receiver: ops-email\n', '  escalationPolicy: ops-pages\n');
+    const pages = PAYMENTS.replace(
+      '      receiver: payments-slack\n',
+      '      receiver: payments-slack\n      escalationPolicy: payments-critical\n',
+    );
+    const { objects, warnings } = compile(`${root}---\n${pages}`);
+    expect(warnings).toEqual([]);
+    const [r, p] = objects as { data: RouteObject; references: { ref: string; path: string }[] }[];
+    expect(r!.data.route).toMatchObject({ receiver: null, escalationPolicy: 'ops-pages' });
+    expect(r!.references.map((x) => [x.ref, x.path])).toEqual([
+      ['escalationpolicy:default/ops-pages', '/spec/escalationPolicy'],
+    ]);
+    expect(p!.data.route.escalationPolicy).toBeNull();
+    expect(p!.data.route.routes[0]!.escalationPolicy).toBe('payments-critical');
+    expect(p!.references.map((x) => x.path)).toContain('/spec/routes/0/escalationPolicy');
+    const bad = failure(root.replace('escalationPolicy: ops-pages', 'escalationPolicy: Not A Name'));
+    expect(bad.errors?.[0]).toMatchObject({ path: '/spec/escalationPolicy', line: 7 });
+    const { warnings: snake } = compile(
+      root.replace('escalationPolicy:', 'escalation_policy: x\n  escalationPolicy:'),
+    );
+    expect(snake[0]?.message).toMatch(/did you mean escalationPolicy/);
+  });
+
   it('allows one root per apply', () => {
     const e = failure(`${ROOT}---\n${ROOT.replace('name: root', 'name: other-root')}`);
     expect(e.errors?.[0]).toMatchObject({ path: '/spec/root', line: 16 });

@@ -23,6 +23,9 @@
  *         - matchers: ['env="staging"']
  *           receiver: payments-slack
  *
+ * `escalationPolicy: <EscalationPolicy name>` (root or nested, inherited like `receiver`) pages
+ * through that policy when a group of the route fires; a route may page with or without a receiver.
+ *
  * Matchers are Alertmanager's strings (`name="v"`, `!=`, `=~`, `!~`; one or a comma list per item);
  * durations Prometheus' (`30s`, `5m`, `1h30m`).
  */
@@ -46,6 +49,7 @@ import { toPointer } from '../path.js';
 import type { KindRegistry } from '../registry.js';
 import type { DesiredObject, KindHandler, NormalizeContext, ObjectReference } from '../types.js';
 import { HEADROOM_API_VERSION } from './budget-correction.js';
+import { ESCALATION_POLICY_REF_KIND } from './escalation-policy.js';
 
 export const ROUTE_KIND = 'Route';
 export const ROUTE_TYPE = 'alert-route';
@@ -64,6 +68,11 @@ export interface RouteSpecDefinition {
   matchers: Matcher[];
   /** A NotificationChannel name; null inherits the parent's. */
   receiver: string | null;
+  /**
+   * An EscalationPolicy name: firing groups of the route page through it; null inherits the
+   * parent's. Absent in definitions stored before paging existed (read as null).
+   */
+  escalationPolicy?: string | null;
   continue: boolean;
   /** null inherits; ['...'] groups by every label. */
   groupBy: string[] | null;
@@ -186,6 +195,7 @@ const SNAKE: Record<string, string> = {
   group_wait: 'groupWait',
   group_interval: 'groupInterval',
   repeat_interval: 'repeatInterval',
+  escalation_policy: 'escalationPolicy',
   source_matchers: 'sourceMatchers',
   target_matchers: 'targetMatchers',
   starts_at: 'startsAt',
@@ -214,6 +224,7 @@ function warnFields(
 const ROUTE_FIELDS = [
   'matchers',
   'receiver',
+  'escalationPolicy',
   'continue',
   'groupBy',
   'groupWait',
@@ -236,6 +247,13 @@ function readRouteSpec(
       path: toPointer([...path, 'receiver']),
       position: ctx.position([...path, 'receiver']),
     });
+  const escalationPolicy = readName(ctx, [...path, 'escalationPolicy'], spec.escalationPolicy, false);
+  if (escalationPolicy !== null)
+    references.push({
+      ref: `${ESCALATION_POLICY_REF_KIND}:default/${escalationPolicy}`,
+      path: toPointer([...path, 'escalationPolicy']),
+      position: ctx.position([...path, 'escalationPolicy']),
+    });
   const routes: RouteSpecDefinition[] = [];
   readList(ctx, [...path, 'routes'], spec.routes).forEach((child, i) => {
     const at = [...path, 'routes', i];
@@ -251,6 +269,7 @@ function readRouteSpec(
   return {
     matchers: readMatchers(ctx, [...path, 'matchers'], spec.matchers, false),
     receiver,
+    escalationPolicy,
     continue: readBoolean(ctx, [...path, 'continue'], spec.continue) ?? false,
     groupBy: readGroupBy(ctx, [...path, 'groupBy'], spec.groupBy),
     groupWait: readPromDuration(ctx, [...path, 'groupWait'], spec.groupWait),
@@ -275,10 +294,11 @@ function readRoute(ctx: NormalizeContext, value: Fields, references: ObjectRefer
       if (spec[field] !== undefined && spec[field] !== null)
         ctx.error(['spec', field], `the root route takes every alert: it has no ${field}`);
     }
-    if (spec.receiver === undefined || spec.receiver === null || spec.receiver === '')
+    const none = (v: unknown) => v === undefined || v === null || v === '';
+    if (none(spec.receiver) && none(spec.escalationPolicy))
       ctx.error(
         ['spec', 'receiver'],
-        'is required on the root: the channel that gets every alert no other route takes',
+        'is required on the root (or an escalationPolicy): the channel that gets every alert no other route takes',
       );
     if (spec.routes !== undefined && spec.routes !== null)
       ctx.error(

@@ -15,6 +15,8 @@ import * as m0013 from './0013_alert_groups.js';
 import * as m0014 from './0014_schedules.js';
 import * as m0015 from './0015_escalation_policies.js';
 import * as m0016 from './0016_incidents.js';
+import * as m0017 from './0017_paging.js';
+import * as m0018 from './0018_postmortems.js';
 
 /** Every migration, in order. Imported statically so the build and the tests see the same set. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +36,6 @@ export const migrations: Record<string, Migration> = {
   '0014_schedules': m0014,
   '0015_escalation_policies': m0015,
   '0016_incidents': m0016,
+  '0017_paging': m0017,
+  '0018_postmortems': m0018,
 };

@@ -27,6 +27,8 @@ export function startAlertPipeline(
     leader?: Leadership;
     /** false: no timer (tests drive tick()). */
     timer?: boolean;
+    /** After each pass that ran (the paging job is nudged from here). */
+    afterTick?: (tick: PipelineTick) => void;
   },
 ): PipelineJob {
   const lead = options.leader ?? leadership(database, PIPELINE_LOCK_KEY);
@@ -42,7 +44,9 @@ export function startAlertPipeline(
     running = (async () => {
       try {
         if (stopped || !(await lead.acquire())) return null;
-        return await runPipeline(database.db, now(), options);
+        const result = await runPipeline(database.db, now(), options);
+        options.afterTick?.(result);
+        return result;
       } catch (e) {
         options.log?.error({ err: e }, 'alert pipeline tick failed');
         return null;

@@ -4,7 +4,9 @@
  * puts firing ones into the aggregation groups of the routes they match, and flushes the groups
  * that are due — silenced and inhibited alerts left out — deciding with core's schedule.ts
  * whether a notification goes out, which it hands to the durable outbox in the same transaction
- * that records it. Groups live in the database, so a restart continues where it was.
+ * that records it. Groups live in the database, so a restart continues where it was. A group
+ * whose route has an escalationPolicy starts a page when it flushes firing alerts (and its page
+ * stops when its last alert resolves); the paging job (modules/paging) escalates it.
  */
 
 import { groupMessage } from '@headroom/core/alerting/group-message';
@@ -30,7 +32,10 @@ import { withTransaction } from '../../db/index.js';
 import type { Database } from '../../db/schema.js';
 import { alertsChangedSince } from '../alerts/store.js';
 import { dependantsResolver } from '../catalog/graph.js';
+import { loadEscalationPolicies } from '../escalation-policies/repo.js';
+import { recordAlertEvents } from '../incidents/alert-events.js';
 import { enqueueNotification } from '../notifications/index.js';
+import { resolvePageOfGroup, startPageForGroup } from '../paging/service.js';
 import { loadRouting } from '../routing/service.js';
 import { NOTIFY_ANNOTATION } from '../slo-status/alerts.js';
 import {
@@ -53,6 +58,8 @@ export interface PipelineTick {
   groups: number;
   /** Notifications handed to the outbox. */
   notified: number;
+  /** Pages started (groups of routes with an escalationPolicy that fired). */
+  paged: number;
 }
 
 export interface PipelineOptions {
@@ -91,19 +98,21 @@ export async function runPipeline(
           (d) => !routed.some((r) => r.route.options.receiver === d.route.options.receiver),
         );
         for (const match of [...routed, ...direct]) {
-          const receiver = match.route.options.receiver;
-          if (!receiver) continue;
+          const { receiver, escalationPolicy } = match.route.options;
+          // A route that pages without a receiver still groups (receiver '' notifies no channel).
+          if (!receiver && !escalationPolicy) continue;
           const group = await ensureGroup(trx, {
             id: uuidv7(),
             routeId: match.route.id,
             groupKey: match.groupKey,
-            receiver,
+            receiver: receiver ?? '',
             groupLabels: match.groupLabels,
             now,
           });
           await addMember(trx, group, alert.id, now);
         }
       }
+      await recordAlertEvents(trx, page.alerts, now);
       await saveCursor(trx, page.cursor, now);
     });
     changes += page.alerts.length;
@@ -119,7 +128,9 @@ export async function runPipeline(
     : undefined;
   const muting = mutingOf(members, routing.silences, routing.inhibitRules, now, dependantsOf);
   const routes = new Map(walkRoutes(routing.tree).map((r) => [r.id, r]));
+  const policies = new Map((await loadEscalationPolicies(db)).map((p) => [p.name, p.definition]));
   let notified = 0;
+  let paged = 0;
   for (const group of groups) {
     const alerts = members.filter((m) => m.groupId === group.id);
     const timings = timingsOf(routes.get(group.routeId), routing.tree);
@@ -145,7 +156,7 @@ export async function runPipeline(
       continue;
     }
     await withTransaction(db, async (trx) => {
-      if (decision.notify && decision.send) {
+      if (decision.notify && decision.send && group.receiver !== '') {
         const inMessage = new Set([...decision.firing, ...decision.resolved]);
         const message = groupMessage({
           groupKey: group.groupKey,
@@ -177,9 +188,23 @@ export async function runPipeline(
       // After a flush the group forgets its resolved alerts; a group left empty is gone.
       const gone = alerts.filter((a) => a.status === 'resolved').map((a) => a.alertId);
       if (gone.length === alerts.length) {
+        await resolvePageOfGroup(trx, group.id, now);
         await deleteGroup(trx, group.id);
         return;
       }
+      const route = routes.get(group.routeId);
+      const started = await startPageForGroup(
+        trx,
+        {
+          id: group.id,
+          groupKey: group.groupKey,
+          policy: route?.options.escalationPolicy ?? null,
+          firing: decision.firing.length,
+        },
+        policies,
+        now,
+      );
+      if (started) paged++;
       await removeMembers(trx, group.id, gone);
       const last: LastNotification | null = decision.notify
         ? { at: now, firing: decision.firing, resolved: decision.resolved }
@@ -193,7 +218,7 @@ export async function runPipeline(
       });
     });
   }
-  return { changes, groups: groups.length, notified };
+  return { changes, groups: groups.length, notified, paged };
 }
 
 /**
@@ -215,7 +240,13 @@ function directMatches(tree: RouteNode, labels: Labels, annotations: Labels): Ro
       name: `notify:${receiver}`,
       matchers: [],
       continue: true,
-      options: { ...tree.options, receiver, groupBy: Object.keys(groupLabels), groupByAll: false },
+      options: {
+        ...tree.options,
+        receiver,
+        escalationPolicy: null,
+        groupBy: Object.keys(groupLabels),
+        groupByAll: false,
+      },
       key: `{}/notify:${receiver}`,
       id: `notify:${receiver}`,
       path: [],

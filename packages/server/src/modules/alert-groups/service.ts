@@ -1,9 +1,13 @@
 /** Aggregation groups as the API shows them: members, muting, last and next notification, and why. */
+
+import { walkRoutes } from '@headroom/core/alerting/routes';
 import type { AlertGroup } from '@headroom/core/api/alert-group';
 import { NotFoundError } from '@headroom/core/errors';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { dependantsResolver } from '../catalog/graph.js';
+import { pagesOfGroups } from '../paging/repo.js';
+import { pageView } from '../paging/service.js';
 import { loadRouting } from '../routing/service.js';
 import { mutingOf } from './pipeline.js';
 import { loadGroups, loadMemberAlerts } from './repo.js';
@@ -23,9 +27,20 @@ export async function listAlertGroups(
     ? await dependantsResolver(db)
     : undefined;
   const muting = mutingOf(members, routing.silences, routing.inhibitRules, now, dependantsOf);
+  const routes = new Map(walkRoutes(routing.tree).map((r) => [r.id, r]));
+  const pages = new Map(
+    (
+      await pagesOfGroups(
+        db,
+        groups.map((g) => g.id),
+      )
+    ).map((p) => [p.groupId, p]),
+  );
   return groups.map((g) => ({
     id: g.id,
-    receiver: g.receiver,
+    receiver: g.receiver === '' ? null : g.receiver,
+    escalationPolicy: routes.get(g.routeId)?.options.escalationPolicy ?? null,
+    page: pages.has(g.id) ? pageView(pages.get(g.id)!) : null,
     routeId: g.routeId,
     groupKey: g.groupKey,
     groupLabels: g.groupLabels,

@@ -88,13 +88,14 @@ export async function appendTimeline(
   incidentId: string,
   entries: readonly NewTimelineEntry[],
   now: number,
-): Promise<void> {
-  if (entries.length === 0) return;
+): Promise<string[]> {
+  if (entries.length === 0) return [];
+  const ids = entries.map(() => uuidv7());
   await db
     .insertInto('incident_timeline')
     .values(
-      entries.map((e) => ({
-        id: uuidv7(),
+      entries.map((e, i) => ({
+        id: ids[i]!,
         incident_id: incidentId,
         kind: e.kind,
         at: e.at,
@@ -105,6 +106,7 @@ export async function appendTimeline(
       })),
     )
     .execute();
+  return ids;
 }
 
 /** Oldest first; entries at the same instant in the order written (UUIDv7 ids). */

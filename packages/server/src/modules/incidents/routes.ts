@@ -12,6 +12,7 @@ import Type from 'typebox';
 import type { AppDeps } from '../../app.js';
 import { ctxOf } from '../../http/auth.js';
 import { errorResponses, security } from '../../http/responses.js';
+import { followUpRoutes } from './follow-up-routes.js';
 import {
   changeIncident,
   declareFromAlertGroup,
@@ -30,7 +31,9 @@ const DeclareFromGroup = Type.Partial(
   { additionalProperties: false },
 );
 
-export const incidentRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, { db }) => {
+export const incidentRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
+  const { db } = deps;
+  await followUpRoutes(app, deps);
   app.post(
     '/incidents',
     {
@@ -102,8 +105,9 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, { 
           'Editors and admins. One change: status, severity, edit, milestones, role, services, alert-groups, ' +
           'note, status-update or acknowledge. It is written to the timeline and the audit log; repeating ' +
           'the current state changes nothing. An invalid transition or milestone order is a 400 naming the ' +
-          'field. Closing a SEV1/SEV2 incident answers 409 POSTMORTEM_REQUIRED (postmortems are not ' +
-          'stored yet).',
+          'field. Closing needs a published postmortem for SEV1/SEV2, and for an incident that consumed more ' +
+          "than 20 % of an SLO's four-week budget also a P0 action item; else 409 POSTMORTEM_REQUIRED naming " +
+          'the SLO and the share, changing nothing. A status-update is sent to the subscribed channels.',
         security,
         params: IdParam,
         body: IncidentChangeRequest,

@@ -4,9 +4,10 @@
  * users and alert groups exist), stores what core returns with its timeline, and audits it, all
  * in one transaction.
  *
- * Closing: postmortems are not stored yet, so every close gets core's default context (no
- * postmortem, no action items, no budget figures): SEV1/SEV2 incidents cannot be closed
- * (409 POSTMORTEM_REQUIRED); SEV3/SEV4 can.
+ * Closing reads core's rule with the stored postmortem, the action items and the budget the
+ * incident consumed (impact.ts): SEV1/SEV2, or more than 20 % of an SLO's four-week budget,
+ * needs a published postmortem (and, for the budget, a P0 action item), else 409
+ * POSTMORTEM_REQUIRED naming the SLO and the share. Status updates are sent to subscribers.
  */
 import type {
   DeclareIncidentRequest,
@@ -17,11 +18,9 @@ import type {
   MttxQuery,
   MttxReport,
 } from '@headroom/core/api/incident';
-import { hasRole } from '@headroom/core/auth/policy';
-import { ConflictError, ForbiddenError, InputError, NotFoundError } from '@headroom/core/errors';
+import { ConflictError, NotFoundError } from '@headroom/core/errors';
 import {
   applyIncidentChange,
-  type ClosingContext,
   changeFromRequest,
   declareIncident,
   declareInputFromRequest,
@@ -33,6 +32,7 @@ import {
   mttxReport,
   mttxReportView,
   OPEN_STATUSES,
+  type Postmortem,
   type Severity,
 } from '@headroom/core/incidents/index';
 import type { Kysely } from 'kysely';
@@ -41,7 +41,8 @@ import type { Database } from '../../db/schema.js';
 import { loadGroups, loadMemberAlerts, type MemberAlert } from '../alert-groups/repo.js';
 import { type AuditContext, recordAudit } from '../audit/service.js';
 import { iso } from '../catalog/refs.js';
-import { findUserByRef } from '../catalog/users.js';
+import { loadSubscribers, postmortemStatuses } from './follow-up-repo.js';
+import { closingContext } from './postmortems.js';
 import {
   appendTimeline,
   findIncident,
@@ -53,22 +54,8 @@ import {
   nextIncidentNumber,
   updateIncident,
 } from './repo.js';
-
-/** Until postmortems are stored: none exists, so the core's rule refuses closing SEV1/SEV2. */
-const NO_POSTMORTEM: ClosingContext = { postmortem: null, actionItems: [], budgetConsumed: [] };
-
-const field = (path: string, message: string, code = 'INVALID_INPUT') =>
-  new InputError(`${path} ${message}`, [{ path, message }], code);
-
-function requireEditor(ctx: AuditContext, what: string): void {
-  if (!hasRole(ctx.actor, 'editor')) throw new ForbiddenError(`Viewers cannot ${what}.`);
-}
-
-async function requireIncident(db: Kysely<Database>, id: string): Promise<Incident> {
-  const incident = await findIncident(db, id);
-  if (!incident) throw new NotFoundError('Incident', id, 'INCIDENT_NOT_FOUND');
-  return incident;
-}
+import { catalogUser, field, requireEditor, requireIncident } from './service-support.js';
+import { notifySubscribers } from './subscribers.js';
 
 async function checkServices(db: Kysely<Database>, names: readonly string[], path: string): Promise<void> {
   if (names.length === 0) return;
@@ -97,21 +84,13 @@ async function checkAlertGroups(db: Kysely<Database>, ids: readonly string[], pa
   });
 }
 
-/** The catalog name of the user, or a 400 naming the field. */
-async function catalogUser(db: Kysely<Database>, user: string, path: string): Promise<string> {
-  let row: Awaited<ReturnType<typeof findUserByRef>>;
-  try {
-    row = await findUserByRef(db, user);
-  } catch {
-    row = undefined;
-  }
-  if (!row) throw field(path, `'${user}' is not a catalog user.`, 'UNKNOWN_USER');
-  return row.namespace === 'default' ? row.name : `${row.namespace}/${row.name}`;
-}
-
-function detail(incident: Incident, timeline: Awaited<ReturnType<typeof loadTimeline>>): IncidentDetail {
+async function detail(db: Kysely<Database>, incident: Incident, now: number): Promise<IncidentDetail> {
+  const context = await closingContext(db, incident, now);
+  const timeline = await loadTimeline(db, incident.id);
   return {
-    ...incidentView(incident, NO_POSTMORTEM),
+    ...incidentView(incident, context),
+    impact: context.impact,
+    subscribers: await loadSubscribers(db, incident.id),
     timeline: timeline.map((e) => ({
       id: e.id,
       kind: e.kind as IncidentDetail['timeline'][number]['kind'],
@@ -123,9 +102,12 @@ function detail(incident: Incident, timeline: Awaited<ReturnType<typeof loadTime
   };
 }
 
-export async function getIncident(db: Kysely<Database>, id: string): Promise<IncidentDetail> {
-  const incident = await requireIncident(db, id);
-  return detail(incident, await loadTimeline(db, id));
+export async function getIncident(
+  db: Kysely<Database>,
+  id: string,
+  now = Date.now(),
+): Promise<IncidentDetail> {
+  return detail(db, await requireIncident(db, id), now);
 }
 
 export async function listIncidents(
@@ -144,10 +126,18 @@ export async function listIncidents(
     ...(query.service === undefined && { limit }),
   });
   const service = query.service;
-  return incidents
+  const shown = incidents
     .filter((i) => service === undefined || i.services.includes(service))
-    .slice(0, limit)
-    .map((i) => incidentView(i, NO_POSTMORTEM));
+    .slice(0, limit);
+  // The list shows the postmortem's status; the budget figures are read per incident (show, impact).
+  const pmStatuses = await postmortemStatuses(
+    db,
+    shown.map((i) => i.id),
+  );
+  return shown.map((i) => {
+    const status = pmStatuses.get(i.id);
+    return incidentView(i, { postmortem: status ? ({ status } as Postmortem) : null });
+  });
 }
 
 /** Runs a declaration; a concurrent one taking the same number makes it retry with the next. */
@@ -200,7 +190,7 @@ async function declare(
       roles: incident.roles,
       ...extras.auditDetail,
     });
-    return detail(incident, await loadTimeline(trx, id));
+    return detail(trx, incident, now);
   });
 }
 
@@ -239,17 +229,23 @@ export async function changeIncident(
         throw field('/mergedInto', `'${body.mergedInto}' is not an incident.`, 'INCIDENT_NOT_FOUND');
     }
     const change = await checkReferences(trx, changeFromRequest(body));
-    const { incident, timeline } = applyIncidentChange(before, change, ctx.actor.name, now, NO_POSTMORTEM);
+    // Only a close reads the closing rule: the postmortem, action items and budget consumed.
+    const closing = change.type === 'status' && change.status === 'closed';
+    const context = closing ? await closingContext(trx, before, now) : {};
+    const { incident, timeline } = applyIncidentChange(before, change, ctx.actor.name, now, context);
     // A repeat of the current state writes nothing, so retries are safe and unaudited.
     if (timeline.length > 0) {
       await updateIncident(trx, incident);
-      await appendTimeline(trx, id, timeline, now);
+      const ids = await appendTimeline(trx, id, timeline, now);
       await recordAudit(trx, ctx, `incident.${change.type}`, 'incident', id, {
         change: body,
         timeline: timeline.map((e) => e.text),
       });
+      // Status updates go to the subscribed channels, committed with the update itself.
+      const updates = timeline.flatMap((e, i) => (e.kind === 'status-update' ? [{ ...e, id: ids[i]! }] : []));
+      if (updates.length > 0) await notifySubscribers(trx, incident, updates, now);
     }
-    return detail(incident, await loadTimeline(trx, id));
+    return detail(trx, incident, now);
   });
 }
 

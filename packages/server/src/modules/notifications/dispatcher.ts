@@ -7,6 +7,7 @@
  */
 
 import type { NotificationChannelConfig } from '@headroom/core/notifications/channel';
+import { emailOfChannel } from '@headroom/core/oncall/paging';
 import type { FastifyBaseLogger } from 'fastify';
 import { uuidv7 } from 'uuidv7';
 import type { Db } from '../../db/index.js';
@@ -71,8 +72,10 @@ export function completionFor(
 }
 
 async function deliverClaim(database: Db, claim: Claimed, options: DispatcherOptions, now: () => number) {
-  const stored = await findChannel(database.db, claim.channel);
-  if (!stored)
+  // A page to a person: `mailto:<address>`, through the server's SMTP settings.
+  const address = emailOfChannel(claim.channel);
+  const stored = address === null ? await findChannel(database.db, claim.channel) : undefined;
+  if (address === null && !stored)
     return {
       result: 'failed',
       statusCode: null,
@@ -80,7 +83,14 @@ async function deliverClaim(database: Db, claim: Claimed, options: DispatcherOpt
     } satisfies DeliveryOutcome;
   let channel: NotificationChannelConfig;
   try {
-    channel = fullChannel(stored);
+    channel = stored
+      ? fullChannel(stored)
+      : {
+          name: claim.channel,
+          displayName: null,
+          owner: null,
+          spec: { type: 'email', to: [address!], from: null, smtp: null },
+        };
   } catch (e) {
     if (!(e instanceof SecretUnavailableError)) throw e;
     return {

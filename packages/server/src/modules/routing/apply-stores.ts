@@ -5,12 +5,15 @@
  * every change is audited). Pruning a Silence document does not delete the silence: it expires
  * it and keeps it in the history, detached from the name. Checks across documents and what is
  * stored: at most one root Route; two top-level routes with the same order are a warning (they
- * are tried in name order); a Silence already over when applied is a warning.
+ * are tried in name order); a Silence already over when applied is a warning. An
+ * `escalationPolicy` must name a stored or declared (and not pruned) EscalationPolicy: a page that
+ * goes nowhere is worse than a refused apply.
  */
 
 import { expiredWindow, silenceState } from '@headroom/core/alerting/silences';
 import type { Actor, Verdict } from '@headroom/core/auth/policy';
 import { hasRole } from '@headroom/core/auth/policy';
+import { ESCALATION_POLICY_REF_KIND } from '@headroom/core/config/headroom/escalation-policy';
 import {
   INHIBIT_RULE_REF_KIND,
   INHIBIT_RULE_TYPE,
@@ -30,6 +33,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { ApplyStore, PlanCheck, PlanContext } from '../apply/stores.js';
 import { json } from '../catalog/refs.js';
+import { findEscalationPolicy } from '../escalation-policies/repo.js';
 import {
   deleteInhibitRule,
   deleteRoute,
@@ -78,6 +82,27 @@ async function verifyRoutes(db: Kysely<Database>, plan: PlanContext): Promise<Pl
   for (const o of declared)
     byName.set(o.data.route.name, { root: o.data.route.root, order: o.data.route.order, declared: true });
   const roots = [...byName.entries()].filter(([, r]) => r.root).map(([name]) => name);
+  const policyPrefix = `${ESCALATION_POLICY_REF_KIND}:default/`;
+  const known = new Map<string, boolean>();
+  for (const o of declared) {
+    for (const r of o.references) {
+      if (!r.ref.startsWith(policyPrefix)) continue;
+      const policy = r.ref.slice(policyPrefix.length);
+      let exists = plan.declared.has(r.ref) && !plan.removed.has(r.ref);
+      if (!exists && !plan.removed.has(r.ref)) {
+        exists = known.get(policy) ?? (await findEscalationPolicy(db, policy)) !== undefined;
+        known.set(policy, exists);
+      }
+      if (exists) continue;
+      check.problems.push({
+        path: r.path,
+        message: `Route '${o.data.route.name}': escalation policy '${policy}' does not exist${plan.removed.has(r.ref) ? ' after this apply (it is pruned)' : ''}; apply the EscalationPolicy first or declare it in the same apply`,
+        file: r.position.file,
+        line: r.position.line,
+        column: r.position.column,
+      });
+    }
+  }
   for (const o of declared) {
     const route = o.data.route;
     const at = (path: string[]) => o.locate?.(path) ?? o.source;

@@ -72,6 +72,7 @@ function toConfig(spec: RouteSpecDefinition, name: string | null): RouteConfig {
   return {
     name,
     receiver: spec.receiver,
+    escalationPolicy: spec.escalationPolicy ?? null,
     matchers: spec.matchers,
     continue: spec.continue,
     groupBy: spec.groupBy,

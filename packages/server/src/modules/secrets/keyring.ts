@@ -9,7 +9,7 @@
  * Keys are held per process: every app registers the key of its database at start
  * (key-store.ts) and releases it on close.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 
 export const SEALED_PREFIX = 'enc:v1:';
 const IV_BYTES = 12;
@@ -117,4 +117,16 @@ export function open(sealed: string, context: string): unknown {
   } catch {
     throw new SecretUnavailableError('its stored form is damaged or belongs to another field', 'corrupt');
   }
+}
+
+/**
+ * HMAC-SHA256 of `data` under a key derived from the secret key `id` for `purpose` (so a MAC made
+ * for one purpose never verifies for another, and the secret key itself never signs directly).
+ */
+export function macWith(id: string, purpose: string, data: string): Buffer {
+  const held = keys.get(id);
+  if (!held)
+    throw new SecretUnavailableError(`the secret key ${id} is not loaded in this process`, 'unknown-key');
+  const derived = createHmac('sha256', held.key).update(`headroom mac key\n${purpose}`).digest();
+  return createHmac('sha256', derived).update(data, 'utf8').digest();
 }

@@ -1,0 +1,127 @@
+/**
+ * Notification channels subscribed to an incident's status updates. A status update is put in
+ * the outbox once per subscribed channel, in the transaction that writes it, with the key
+ * `incident:<id>:update:<entryId>:<channel>`: a retry of the enqueue adds nothing, and the
+ * dispatcher delivers it at least once (receivers deduplicate by the notification id).
+ */
+import type { NotificationMessage, NotificationSeverity } from '@headroom/core/api/notification';
+import type { Subscribers } from '@headroom/core/api/postmortem';
+import { NotFoundError } from '@headroom/core/errors';
+import type { Incident, Severity, TimelineEntry } from '@headroom/core/incidents/model';
+import type { Kysely } from 'kysely';
+import { withTransaction } from '../../db/index.js';
+import type { Database } from '../../db/schema.js';
+import { type AuditContext, recordAudit } from '../audit/service.js';
+import { enqueueNotification } from '../notifications/outbox.js';
+import { addSubscriber, loadSubscribers, removeSubscriber } from './follow-up-repo.js';
+import { lockIncident } from './repo.js';
+import { field, requireEditor, requireIncident } from './service-support.js';
+
+const SEVERITY: Record<Severity, NotificationSeverity> = {
+  SEV1: 'critical',
+  SEV2: 'error',
+  SEV3: 'warning',
+  SEV4: 'info',
+};
+
+export async function listSubscribers(db: Kysely<Database>, incidentId: string): Promise<Subscribers> {
+  await requireIncident(db, incidentId);
+  return { incidentId, channels: await loadSubscribers(db, incidentId) };
+}
+
+export async function subscribe(
+  db: Kysely<Database>,
+  ctx: AuditContext,
+  incidentId: string,
+  channel: string,
+  now = Date.now(),
+): Promise<Subscribers> {
+  requireEditor(ctx, 'subscribe channels to incidents');
+  return withTransaction(db, async (trx) => {
+    await lockIncident(trx, incidentId);
+    await requireIncident(trx, incidentId);
+    const known = await trx
+      .selectFrom('notification_channels')
+      .select('name')
+      .where('name', '=', channel)
+      .executeTakeFirst();
+    if (!known) throw field('/channel', `'${channel}' is not a notification channel.`, 'UNKNOWN_CHANNEL');
+    if (await addSubscriber(trx, incidentId, channel, ctx.actor.name, now))
+      await recordAudit(trx, ctx, 'incident.subscribe', 'incident', incidentId, { channel });
+    return { incidentId, channels: await loadSubscribers(trx, incidentId) };
+  });
+}
+
+export async function unsubscribe(
+  db: Kysely<Database>,
+  ctx: AuditContext,
+  incidentId: string,
+  channel: string,
+): Promise<Subscribers> {
+  requireEditor(ctx, 'unsubscribe channels from incidents');
+  return withTransaction(db, async (trx) => {
+    await requireIncident(trx, incidentId);
+    if (!(await removeSubscriber(trx, incidentId, channel)))
+      throw new NotFoundError('subscriber', channel, 'SUBSCRIBER_NOT_FOUND');
+    await recordAudit(trx, ctx, 'incident.unsubscribe', 'incident', incidentId, { channel });
+    return { incidentId, channels: await loadSubscribers(trx, incidentId) };
+  });
+}
+
+export function statusUpdateMessage(
+  incident: Incident,
+  update: TimelineEntry & { id: string },
+): NotificationMessage {
+  const over = ['resolved', 'closed', 'cancelled', 'merged'].includes(incident.status);
+  return {
+    title: `[${incident.id}] ${incident.severity} ${incident.status}: ${incident.title}`.slice(0, 1024),
+    text: update.text,
+    severity: SEVERITY[incident.severity],
+    status: over ? 'resolved' : 'firing',
+    labels: {
+      incident: incident.id,
+      severity: incident.severity,
+      status: incident.status,
+      ...(incident.services.length > 0 && { services: incident.services.join(',') }),
+    },
+    links: [],
+    data: {
+      kind: 'incident.status-update',
+      incident: {
+        id: incident.id,
+        title: incident.title,
+        severity: incident.severity,
+        status: incident.status,
+        services: incident.services,
+      },
+      update: {
+        id: update.id,
+        at: new Date(update.at).toISOString(),
+        actor: update.actor,
+        text: update.text,
+      },
+    },
+  };
+}
+
+export async function notifySubscribers(
+  trx: Kysely<Database>,
+  incident: Incident,
+  updates: readonly (TimelineEntry & { id: string })[],
+  now: number,
+): Promise<void> {
+  const channels = await loadSubscribers(trx, incident.id);
+  for (const update of updates) {
+    for (const channel of channels) {
+      await enqueueNotification(
+        trx,
+        {
+          channel,
+          message: statusUpdateMessage(incident, update),
+          idempotencyKey: `incident:${incident.id}:update:${update.id}:${channel}`,
+        },
+        now,
+      );
+    }
+  }
+}
