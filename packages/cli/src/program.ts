@@ -1,18 +1,22 @@
 /** The `headroom` command tree: global options, and one register function per command group. */
 import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
+import { registerAck } from './commands/ack.js';
+import { registerActionItems } from './commands/action-items.js';
 import { registerAlertGroups } from './commands/alert-groups.js';
 import { registerAlerts } from './commands/alerts.js';
 import { registerApply } from './commands/apply.js';
 import { registerAudit } from './commands/audit.js';
 import { registerBackfill } from './commands/backfill.js';
 import { registerCorrections } from './commands/corrections.js';
+import { registerDemo } from './commands/demo.js';
 import { registerEscalationPolicies } from './commands/escalation-policies.js';
 import { registerExport } from './commands/export.js';
 import { registerIncidents } from './commands/incidents.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerIntegrations } from './commands/integrations.js';
 import { registerChannels, registerNotifications } from './commands/notifications.js';
+import { registerPostmortems } from './commands/postmortems.js';
 import { registerRoutes } from './commands/routes.js';
 import { registerSchedules } from './commands/schedules.js';
 import { registerServe } from './commands/serve.js';
@@ -69,6 +73,7 @@ export function buildProgram(io: CliIo): Command {
 
   const ctx = new CliContext(io, () => program.opts<GlobalOptions>());
   registerServe(program, ctx);
+  registerDemo(program, ctx);
   registerApply(program, ctx);
   registerServices(program, ctx);
   registerTeams(program, ctx);
@@ -81,6 +86,7 @@ export function buildProgram(io: CliIo): Command {
   registerIntegrations(program, ctx);
   registerAlerts(program, ctx);
   registerAlertGroups(program, ctx);
+  registerAck(program, ctx);
   registerSilence(program, ctx);
   registerRoutes(program, ctx);
   registerExport(program, ctx);
@@ -90,6 +96,8 @@ export function buildProgram(io: CliIo): Command {
   registerChannels(program, ctx);
   registerSchedules(program, ctx);
   registerIncidents(program, ctx);
+  registerPostmortems(program, ctx);
+  registerActionItems(program, ctx);
   registerEscalationPolicies(program, ctx);
   return program;
 }

@@ -2,6 +2,7 @@ export * from './auth/policy.js';
 export * from './catalog/dependency-graph.js';
 export * from './catalog/entity-ref.js';
 export * from './config/index.js';
+export * from './demo/index.js';
 export * from './errors.js';
 export * from './slo/bucket-series.js';
 export * from './slo/budget.js';

@@ -1,0 +1,2 @@
+export * from './organisation.js';
+export * from './traffic.js';
