@@ -5,7 +5,8 @@
  *
  * Without arguments it runs the unit and integration tests (vitest.config.ts), then builds the
  * packages and runs the end-to-end tests against the built server and CLI
- * (e2e/vitest.config.ts), and adds both up. With arguments it runs vitest once with them:
+ * (e2e/vitest.config.ts), then builds the web UI and runs the browser tests (Playwright in Debian's
+ * chromium against the demo, e2e/browser), and adds all three up. With arguments it runs vitest once with them:
  * `npm test -- packages/core`, `npm test -- --config e2e/vitest.config.ts`.
  *
  * Exits non-zero when a test failed, a test file failed to load, a run executed no test,
@@ -23,6 +24,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const vitestBin = join(dirname(require.resolve('vitest/package.json')), 'vitest.mjs');
 const tscBin = require.resolve('typescript/bin/tsc');
+const viteBin = join(
+  dirname(require.resolve('vite/package.json', { paths: [join(root, 'packages/web')] })),
+  'bin/vite.js',
+);
+const playwrightBin = join(dirname(require.resolve('@playwright/test/package.json')), 'cli.js');
 const inCi = process.env.CI === 'true';
 
 const children = new Set();
@@ -107,6 +113,41 @@ async function vitest(label, args) {
   return result;
 }
 
+const notRun = (why) => ({ passed: 0, failed: 0, skipped: 0, problems: [why] });
+
+/** The Playwright suite (e2e/browser) in Debian's chromium, counted from its JSON reporter. */
+async function playwright() {
+  const label = 'browser tests';
+  const dir = await mkdtemp(join(tmpdir(), 'headroom-playwright-'));
+  const reportFile = join(dir, 'report.json');
+  process.env.PLAYWRIGHT_JSON_OUTPUT_NAME = reportFile;
+  const exit = await exec([
+    playwrightBin,
+    'test',
+    '--config',
+    'e2e/browser/playwright.config.ts',
+    '--reporter=list,json',
+  ]);
+  let report = null;
+  try {
+    report = JSON.parse(await readFile(reportFile, 'utf8'));
+  } catch (error) {
+    console.error(`${label}: Playwright wrote no JSON report (${error.code ?? error.message}).`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  if (!report) return notRun(`${label}: Playwright failed (exit code ${exit})`);
+  const { expected = 0, unexpected = 0, flaky = 0, skipped = 0 } = report.stats ?? {};
+  const result = { passed: expected + flaky, failed: unexpected, skipped, problems: [] };
+  for (const error of report.errors ?? [])
+    result.problems.push(`${label}: ${(error.message ?? String(error)).split('\n')[0]}`);
+  if (unexpected > 0) result.problems.push(`${label}: ${unexpected} failed`);
+  if (expected + flaky === 0) result.problems.push(`${label}: no test ran`);
+  if (inCi && skipped > 0) result.problems.push(`${label}: CI=true: ${skipped} skipped; CI runs every suite`);
+  if (exit !== 0 && result.problems.length === 0) result.problems.push(`${label}: exit code ${exit}`);
+  return result;
+}
+
 const userArgs = process.argv.slice(2);
 const results = [];
 if (userArgs.length > 0) {
@@ -116,13 +157,11 @@ if (userArgs.length > 0) {
   console.log('\nBuilding packages/core, server and cli for the end-to-end tests (tsc -b)…');
   if ((await exec([tscBin, '-b', 'packages/core', 'packages/server', 'packages/cli'])) === 0) {
     results.push(await vitest('end-to-end tests', ['--config', 'e2e/vitest.config.ts']));
+    console.log('\nBuilding the web UI (vite build) for the browser tests…');
+    if ((await exec([viteBin, 'build', 'packages/web'])) === 0) results.push(await playwright());
+    else results.push(notRun('the web build failed: browser tests not run'));
   } else {
-    results.push({
-      passed: 0,
-      failed: 0,
-      skipped: 0,
-      problems: ['the build failed: end-to-end tests not run'],
-    });
+    results.push(notRun('the build failed: end-to-end and browser tests not run'));
   }
 }
 

@@ -7,8 +7,9 @@ import { startTestApp, type TestApp } from '../test-support/app.js';
 describe('the web UI at /', () => {
   let t: TestApp;
   let bare: TestApp;
+  let dir: string;
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'headroom-web-'));
+    dir = mkdtempSync(join(tmpdir(), 'headroom-web-'));
     mkdirSync(join(dir, 'assets'));
     writeFileSync(join(dir, 'index.html'), '<!doctype html><div id="root"></div>');
     writeFileSync(join(dir, 'assets', 'index-abc123.js'), 'console.log(1)');
@@ -37,6 +38,11 @@ describe('the web UI at /', () => {
     expect(asset.headers['cache-control']).toContain('immutable');
     const missing = await t.app.inject({ method: 'GET', url: '/assets/gone.js' });
     expect(missing.statusCode).toBe(404);
+    // A rebuilt UI is served without a restart: files are looked up per request.
+    writeFileSync(join(dir, 'assets', 'index-new456.js'), 'console.log(2)');
+    const rebuilt = await t.app.inject({ method: 'GET', url: '/assets/index-new456.js' });
+    expect(rebuilt.statusCode).toBe(200);
+    expect(rebuilt.body).toBe('console.log(2)');
   });
 
   it('leaves the API alone: unknown API paths are problem+json 404s, not the app', async () => {

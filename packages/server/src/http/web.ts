@@ -1,5 +1,5 @@
 /**
- * Serves the web UI (packages/web, built by Vite) at `/`: hashed assets cached for a year,
+ * Serves the web UI (packages/web, built by Vite) at `/`: hashed assets under /assets/ cached for a year,
  * index.html never cached, and every other GET outside the API answered with index.html so deep
  * links (`/slos/checkout-availability`) load the app, which routes in the browser.
  */
@@ -13,7 +13,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 export const DEFAULT_WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
 
 /** Paths that belong to the server, never to the UI's router. */
-const SERVER_PATHS = /^\/(api|ack|ical|metrics|healthz|readyz|v2)(\/|$)/;
+const SERVER_PATHS = /^\/(api|ack|ical|metrics|healthz|readyz|v2|assets)(\/|$)/;
 
 // The UI loads only its own scripts; uPlot and React set inline styles, hence 'unsafe-inline' for styles only.
 const CSP =
@@ -41,25 +41,25 @@ export async function registerWeb(app: FastifyInstance, webDir: string = DEFAULT
     );
     return;
   }
+  // Only /assets/ is files (looked up per request, so a rebuilt UI needs no restart); Vite names
+  // them by content hash, so a changed file is a new URL and they never go stale.
+  // (@fastify/static 10 passes the reply to setHeaders, not the raw response its types name.)
+  const assets = join(webDir, 'assets');
   await app.register(fastifyStatic, {
-    root: webDir,
-    prefix: '/',
-    wildcard: false,
+    root: assets,
+    prefix: '/assets/',
     index: false,
-    // Vite names assets by content hash: a changed file is a new URL, so they never go stale.
-    // (@fastify/static 10 passes the reply here, not the raw response its types name.)
     setHeaders: (reply, path) => {
-      if (path.startsWith(join(webDir, 'assets')))
+      if (path.startsWith(assets))
         (reply as unknown as FastifyReply).header('cache-control', 'public, max-age=31536000, immutable');
     },
   });
   const sendIndex = async (_request: unknown, reply: FastifyReply) =>
-    htmlHeaders(reply).sendFile('index.html', { cacheControl: false });
+    htmlHeaders(reply).sendFile('index.html', webDir, { cacheControl: false });
   app.get('/', { config: { public: true }, schema: { hide: true } }, sendIndex);
   app.get('/*', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
-    if (SERVER_PATHS.test(path) || /\.(js|css|map|png|svg|ico|woff2?|txt|webmanifest)$/i.test(path))
-      return reply.callNotFound();
+    if (SERVER_PATHS.test(path)) return reply.callNotFound();
     return sendIndex(request, reply);
   });
 }

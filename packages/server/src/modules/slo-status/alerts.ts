@@ -56,26 +56,39 @@ function mightFire(e: SloEvaluation, windowMs: number): boolean {
   );
 }
 
+export interface AlertSubject {
+  evaluation: SloEvaluation;
+  objective: string | null;
+  target: number;
+}
+
+/** A composite alerts on its one budget; otherwise each objective on its own target. */
+export function alertSubjects(ctx: SloContext, evals: SloEvaluations): AlertSubject[] {
+  if (ctx.headline === 'all')
+    return [
+      {
+        evaluation: evals.headline,
+        objective: null,
+        target: Math.max(...evals.objectives.map((o) => o.plan.objective.target)),
+      },
+    ];
+  return evals.objectives.map((o) => ({
+    evaluation: o.evaluation,
+    objective: objectiveLabel(ctx.slo, o.plan.index),
+    target: o.plan.objective.target,
+  }));
+}
+
+/** Nothing alerts while a budget correction covers the present. */
+export const inCorrectionAt = (ctx: SloContext) =>
+  ctx.intervals.some((i) => i.start <= ctx.now && ctx.now < i.end);
+
 /** The firing alerts of one SLO at ctx.now. */
 export function sloAlerts(ctx: SloContext, evals: SloEvaluations, clock: ConditionClock): ProducedAlert[] {
   const { slo, now } = ctx;
   if (evals.objectives.length === 0) return [];
-  const inCorrection = ctx.intervals.some((i) => i.start <= now && now < i.end);
-  // A composite alerts on its one budget; otherwise each objective on its own target.
-  const subjects: { evaluation: SloEvaluation; objective: string | null; target: number }[] =
-    ctx.headline === 'all'
-      ? [
-          {
-            evaluation: evals.headline,
-            objective: null,
-            target: Math.max(...evals.objectives.map((o) => o.plan.objective.target)),
-          },
-        ]
-      : evals.objectives.map((o) => ({
-          evaluation: o.evaluation,
-          objective: objectiveLabel(slo, o.plan.index),
-          target: o.plan.objective.target,
-        }));
+  const inCorrection = inCorrectionAt(ctx);
+  const subjects = alertSubjects(ctx, evals);
   const windowMs = ctx.window.end - ctx.window.start;
   // Most SLOs burn slowly: skip the tiers' labels and texts unless a pair can fire.
   if (slo.alertPolicies.length === 0 && !subjects.some((s) => mightFire(s.evaluation, windowMs))) return [];

@@ -210,6 +210,11 @@ export async function evaluateSloAt(
   corrections?: readonly StoredCorrection[],
 ): Promise<SloStatus> {
   const ctx = sloContext(slo, now, corrections ?? (await loadCorrections(db)));
+  return statusOf(ctx, evaluationsOf(ctx, await readParts(db, ctx)), await streamFacts(db));
+}
+
+/** Every evaluable objective's series over the context's span, read from the store. */
+export async function readParts(db: Kysely<Database>, ctx: SloContext): Promise<EvaluatedPart[]> {
   const parts: EvaluatedPart[] = [];
   for (const plan of ctx.plans) {
     if (!plan.evaluable) continue;
@@ -217,7 +222,7 @@ export async function evaluateSloAt(
       plan,
       series: await objectiveSeries(
         db,
-        slo,
+        ctx.slo,
         plan.index,
         plan.stream,
         ctx.span,
@@ -226,5 +231,5 @@ export async function evaluateSloAt(
       ),
     });
   }
-  return statusOf(ctx, evaluationsOf(ctx, parts), await streamFacts(db));
+  return parts;
 }

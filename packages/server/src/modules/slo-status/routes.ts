@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { SloAlertTiers } from '@headroom/core/api/slo-alert-tiers';
 import { SloSeries, SloSeriesQuery } from '@headroom/core/api/slo-status';
 import Type from 'typebox';
 import type { AppDeps } from '../../app.js';
 import { errorResponses, security } from '../../http/responses.js';
 import { getResolvedSlo } from '../slos/service.js';
+import { sloAlertTiers } from './alert-tiers.js';
 import { sloSeries } from './series.js';
 
 export const sloStatusRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, { db }) => {
@@ -27,6 +29,26 @@ export const sloStatusRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, {
         ...(to && { to: Date.parse(to) }),
         ...(step && { step }),
       });
+    },
+  );
+  app.get(
+    '/slos/:name/alert-tiers',
+    {
+      schema: {
+        tags: ['slos'],
+        summary: 'The multiwindow burn-rate alert tiers now: each window pair against its threshold',
+        description:
+          'For each objective (a composite: its one budget) the page and ticket tiers, each window pair’s ' +
+          'burn rates against its factor, the minimum-events rule, whether the tier fires now, and its ' +
+          'alert in the alert store. Computed from the stored data at request time.',
+        security,
+        params: Type.Object({ name: Type.String() }),
+        response: { 200: SloAlertTiers, ...errorResponses(404) },
+      },
+    },
+    async (request) => {
+      const resolved = await getResolvedSlo(db, request.params.name);
+      return sloAlertTiers(db, resolved.name, resolved.slo);
     },
   );
 };
