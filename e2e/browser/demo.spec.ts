@@ -54,7 +54,8 @@ test('an SLO page draws its charts and shows the budget the API computes', async
   const shown = Number(await figure.getAttribute('data-budget-remaining'));
   const status = await api.get<SloStatus>('/slos/checkout-availability');
   const fromApi =
-    (status as unknown as { status?: SloStatus }).status?.errorBudget.remaining ?? status.errorBudget?.remaining;
+    (status as unknown as { status?: SloStatus }).status?.errorBudget.remaining ??
+    status.errorBudget?.remaining;
   expect(typeof fromApi).toBe('number');
   // Live data arrives every few seconds: the figure may move a little between the two reads.
   expect(Math.abs(shown - (fromApi as number))).toBeLessThan(0.01);
@@ -66,8 +67,15 @@ test('an SLO page draws its charts and shows the budget the API computes', async
   expect(await canvases.count()).toBeGreaterThanOrEqual(2);
   const painted = await canvases.evaluateAll((els) =>
     els.map((el) => {
-      const c = el as HTMLCanvasElement;
-      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      // Runs in the browser; typed structurally because the test program has no DOM types.
+      const c = el as unknown as {
+        width: number;
+        height: number;
+        getContext(kind: '2d'): {
+          getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+        };
+      };
+      const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
       let opaque = 0;
       for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) opaque++;
       return opaque;
@@ -114,7 +122,9 @@ test('silences a firing alert group from the alerts page', async ({ page, baseUr
   await expect
     .poll(async () => {
       const silences = await api.get<{ comment: string; status: { state: string } }[]>('/silences');
-      return silences.some((s) => s.comment === 'Known: the demo fault, e2e test' && s.status.state === 'active');
+      return silences.some(
+        (s) => s.comment === 'Known: the demo fault, e2e test' && s.status.state === 'active',
+      );
     })
     .toBe(true);
   await expect(page.getByText('Known: the demo fault, e2e test').first()).toBeVisible();
@@ -142,7 +152,9 @@ test('declares an incident, adds a note, resolves it', async ({ page, baseUrl, a
     .poll(async () => (await api.get<{ status: string }>(`/incidents/${id}`)).status)
     .toBe('resolved');
   const incident = await api.get<{ timeline: { kind: string; text: string }[] }>(`/incidents/${id}`);
-  expect(incident.timeline.map((e) => e.kind)).toEqual(expect.arrayContaining(['declared', 'note', 'status']));
+  expect(incident.timeline.map((e) => e.kind)).toEqual(
+    expect.arrayContaining(['declared', 'note', 'status']),
+  );
   await shot('incident');
 });
 

@@ -13,7 +13,7 @@ import { frameworkErrorProblem, registerProblemHandlers } from './http/problem.j
 import { redactSecretPaths } from './http/redact.js';
 import { requestIdFrom } from './http/request-id.js';
 import { validatorFactory } from './http/validation.js';
-import { registerWeb } from './http/web.js';
+import { webUi } from './http/web.js';
 import { alertGroupRoutes } from './modules/alert-groups/routes.js';
 import { alertRoutes } from './modules/alerts/routes.js';
 import { applyRoutes } from './modules/apply/routes.js';
@@ -105,7 +105,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   if (!options.database) app.addHook('onClose', async () => database.close());
 
   app.addSchema(Problem);
-  registerProblemHandlers(app);
+  const web = webUi(config.webDir);
+  registerProblemHandlers(app, web.fallback);
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {
@@ -164,7 +165,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     },
     { prefix: API_PREFIX },
   );
-  await registerWeb(app, config.webDir);
+  await web.register(app);
   await app.ready();
   return app;
 }

@@ -287,6 +287,12 @@ Examples:
             }),
             'no metrics',
           );
+          const p = r.pages.overall;
+          out.line();
+          out.line(
+            `MTTA (pages): mean ${seconds(p.meanSeconds)}, median ${seconds(p.medianSeconds)} over ${p.count} acknowledged page(s)` +
+              `${p.missing > 0 ? `, ${p.missing} never acknowledged` : ''} — ${r.pages.definition}`,
+          );
           const bySev = Object.entries(r.bySeverity).filter(([, g]) => g.incidents > 0);
           if (bySev.length > 0) {
             out.line();

@@ -440,5 +440,17 @@ export const MttxReport = Type.Object({
   bySeverity: Type.Record(Type.String(), MttxGroup),
   byService: Type.Record(Type.String(), MttxGroup),
   byTeam: Type.Record(Type.String(), MttxGroup),
+  pages: Type.Object(
+    {
+      definition: Type.String(),
+      overall: DurationStats,
+      byPolicy: Type.Record(Type.String(), DurationStats),
+    },
+    {
+      description:
+        'MTTA of alerting: page started → first acknowledgement, for every page started in the period ' +
+        '(not narrowed by service, team or severity); pages never acknowledged count as missing',
+    },
+  ),
 });
 export type MttxReport = Type.Static<typeof MttxReport>;

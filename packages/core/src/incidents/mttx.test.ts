@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Incident, SEVERITIES } from './model.js';
-import { durationStats, MTTX_METRICS, mttxReport } from './mttx.js';
+import { durationStats, MTTX_METRICS, mttxReport, pageAcknowledgement } from './mttx.js';
 
 const MIN = 60_000;
 const FROM = Date.parse('2026-03-01T00:00:00Z');
@@ -198,5 +198,27 @@ describe('mttxReport properties', () => {
         }
       }),
     );
+  });
+});
+
+describe('MTTA of pages (alerting): page started → first acknowledgement', () => {
+  const H = 3_600_000;
+  const pages = [
+    { policy: 'payments', startedAt: 0, acknowledgedAt: 120_000 },
+    { policy: 'payments', startedAt: H, acknowledgedAt: H + 600_000 },
+    { policy: 'search', startedAt: 2 * H, acknowledgedAt: 2 * H + 60_000 },
+    { policy: 'search', startedAt: 3 * H, acknowledgedAt: null },
+    { policy: 'search', startedAt: 10 * H, acknowledgedAt: 10 * H + 1000 },
+  ];
+  it('averages acknowledged pages started in the period and counts the others as missing', () => {
+    const r = pageAcknowledgement(pages, { from: 0, to: 10 * H });
+    expect(r.overall).toMatchObject({
+      count: 3,
+      missing: 1,
+      mean: (120_000 + 600_000 + 60_000) / 3,
+      median: 120_000,
+    });
+    expect(r.byPolicy.payments).toMatchObject({ count: 2, mean: 360_000 });
+    expect(r.byPolicy.search).toMatchObject({ count: 1, missing: 1, mean: 60_000 });
   });
 });

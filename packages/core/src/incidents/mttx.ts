@@ -173,3 +173,41 @@ export function mttxReport(incidents: readonly Incident[], options: MttxOptions)
       : {},
   };
 }
+
+/** A page (an alert group's escalation) as the MTTA of alerting reads it. */
+export interface PageTiming {
+  policy: string;
+  /** When the page started: the group's first flush with firing alerts. */
+  startedAt: number;
+  acknowledgedAt: number | null;
+}
+
+export interface PageAcknowledgement {
+  overall: DurationStats;
+  byPolicy: Record<string, DurationStats>;
+}
+
+/**
+ * MTTA of alerting: page started (triggered) → first acknowledgement, for pages started in
+ * [from, to). Pages never acknowledged (resolved or exhausted first) count as missing.
+ */
+export function pageAcknowledgement(
+  pages: readonly PageTiming[],
+  period: { from: number; to: number },
+): PageAcknowledgement {
+  const inPeriod = pages.filter((p) => p.startedAt >= period.from && p.startedAt < period.to);
+  const stats = (list: readonly PageTiming[]) => {
+    const acked = list.filter((p) => p.acknowledgedAt !== null);
+    return durationStats(
+      acked.map((p) => p.acknowledgedAt! - p.startedAt),
+      list.length - acked.length,
+    );
+  };
+  const policies = [...new Set(inPeriod.map((p) => p.policy))].sort();
+  return {
+    overall: stats(inPeriod),
+    byPolicy: Object.fromEntries(
+      policies.map((name) => [name, stats(inPeriod.filter((p) => p.policy === name))]),
+    ),
+  };
+}

@@ -10,7 +10,7 @@ import {
 import { applyIncidentChange, declareIncident } from './change.js';
 import { postmortemDraft, postmortemMarkdown } from './draft.js';
 import { DEFAULT_SEVERITY_DEFINITIONS } from './model.js';
-import { mttxReport } from './mttx.js';
+import { mttxReport, pageAcknowledgement } from './mttx.js';
 import {
   changeFromRequest,
   declareInputFromRequest,
@@ -68,8 +68,17 @@ describe('API views', () => {
 
   it('MTTx and severity views match their schemas, in seconds', () => {
     const { incident } = runThrough();
-    const view = mttxReportView(mttxReport([incident], { from: T0 - 86_400_000, to: T0 + 86_400_000 }));
+    const period = { from: T0 - 86_400_000, to: T0 + 86_400_000 };
+    const pages = pageAcknowledgement(
+      [
+        { policy: 'payments', startedAt: T0, acknowledgedAt: T0 + 90_000 },
+        { policy: 'payments', startedAt: T0 + 1000, acknowledgedAt: null },
+      ],
+      period,
+    );
+    const view = mttxReportView(mttxReport([incident], period), pages);
     expect(Value.Check(ApiMttxReport, view)).toBe(true);
+    expect(view.pages.overall).toMatchObject({ count: 1, missing: 1, meanSeconds: 90 });
     expect(view.overall.metrics.mttr.meanSeconds).toBe(68 * 60);
     expect(view.definitions.map((d) => d.metric)).toEqual(['mttd', 'mtta', 'mttm', 'mttr', 'mttrDeclared']);
     const sev = severityDefinitionsView(DEFAULT_SEVERITY_DEFINITIONS);

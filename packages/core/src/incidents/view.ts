@@ -12,7 +12,14 @@ import type {
 import { InputError } from '../errors.js';
 import type { DeclareIncidentInput, IncidentChange } from './change.js';
 import { type Incident, MILESTONES, type Milestone, nextStatuses, type SeverityDefinition } from './model.js';
-import { MTTX_DEFINITIONS, MTTX_METRICS, type MttxGroup, type MttxReport } from './mttx.js';
+import {
+  type DurationStats,
+  MTTX_DEFINITIONS,
+  MTTX_METRICS,
+  type MttxGroup,
+  type MttxReport,
+  type PageAcknowledgement,
+} from './mttx.js';
 import {
   type ClosingContext,
   closingBlockers,
@@ -57,27 +64,34 @@ export function severityDefinitionsView(
 
 const seconds = (ms: number | null) => (ms === null ? null : ms / 1000);
 
+const statsView = (s: DurationStats) => ({
+  count: s.count,
+  missing: s.missing,
+  meanSeconds: seconds(s.mean),
+  medianSeconds: seconds(s.median),
+  minSeconds: seconds(s.min),
+  maxSeconds: seconds(s.max),
+});
+
+export const PAGE_MTTA_DEFINITION =
+  'MTTA (pages): an alert group page started (its first notification with firing alerts) → first acknowledgement';
+
 function groupView(g: MttxGroup): ApiMttxReport['overall'] {
   const metrics = {} as ApiMttxReport['overall']['metrics'];
-  for (const m of MTTX_METRICS) {
-    const s = g.metrics[m];
-    metrics[m] = {
-      count: s.count,
-      missing: s.missing,
-      meanSeconds: seconds(s.mean),
-      medianSeconds: seconds(s.median),
-      minSeconds: seconds(s.min),
-      maxSeconds: seconds(s.max),
-    };
-  }
+  for (const m of MTTX_METRICS) metrics[m] = statsView(g.metrics[m]);
   return { incidents: g.incidents, metrics };
 }
 
 const mapGroups = (r: Record<string, MttxGroup>) =>
   Object.fromEntries(Object.entries(r).map(([k, g]) => [k, groupView(g)]));
 
-export function mttxReportView(report: MttxReport): ApiMttxReport {
+export function mttxReportView(report: MttxReport, pages: PageAcknowledgement): ApiMttxReport {
   return {
+    pages: {
+      definition: PAGE_MTTA_DEFINITION,
+      overall: statsView(pages.overall),
+      byPolicy: Object.fromEntries(Object.entries(pages.byPolicy).map(([k, v]) => [k, statsView(v)])),
+    },
     period: { from: iso(report.period.from), to: iso(report.period.to) },
     definitions: MTTX_METRICS.map((m) => ({ ...MTTX_DEFINITIONS[m] })),
     excluded: { ...report.excluded },

@@ -2,6 +2,7 @@
 import { type FieldProblem, isHeadroomError, TooManyRequestsError } from '@headroom/core/errors';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isUniqueViolation } from '../db/index.js';
+import type { NotFoundFallback } from './web.js';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -94,7 +95,8 @@ export function frameworkErrorProblem(
   sendProblem(request, reply, status, codes[error.code] ?? 'BAD_REQUEST', error.message);
 }
 
-export function registerProblemHandlers(app: FastifyInstance): void {
+/** `fallback` may answer a request no route matched (the web UI's deep links) before the 404 problem. */
+export function registerProblemHandlers(app: FastifyInstance, fallback?: NotFoundFallback): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isHeadroomError(error)) {
       if (error instanceof TooManyRequestsError) reply.header('retry-after', String(error.retryAfterSeconds));
@@ -137,15 +139,16 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     return sendProblem(request, reply, 500, 'INTERNAL', 'An unexpected error occurred; it has been logged.');
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
+  app.setNotFoundHandler(async (request, reply) => {
+    if (fallback && (await fallback(request, reply))) return reply;
+    return sendProblem(
       request,
       reply,
       404,
       'ROUTE_NOT_FOUND',
       `No route ${request.method} ${request.url.split('?')[0]}.`,
-    ),
-  );
+    );
+  });
 }
 
 function formatBytes(bytes: number): string {

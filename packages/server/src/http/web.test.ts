@@ -23,7 +23,7 @@ describe('the web UI at /', () => {
 
   it('serves index.html at / and at every deep link, uncached, with a content security policy', async () => {
     for (const url of ['/', '/slos/checkout-availability', '/incidents/INC-4?tab=timeline']) {
-      const res = await t.app.inject({ method: 'GET', url });
+      const res = await t.app.inject({ method: 'GET', url, headers: { accept: 'text/html,*/*;q=0.8' } });
       expect(res.statusCode, url).toBe(200);
       expect(res.headers['content-type']).toMatch(/text\/html/);
       expect(res.body).toContain('<div id="root">');
@@ -45,7 +45,19 @@ describe('the web UI at /', () => {
     expect(rebuilt.body).toBe('console.log(2)');
   });
 
+  it('answers scripts (no text/html in Accept) on unknown paths with the 404 problem, not the app', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/nope', headers: { accept: 'application/json' } });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().code).toBe('ROUTE_NOT_FOUND');
+  });
+
   it('leaves the API alone: unknown API paths are problem+json 404s, not the app', async () => {
+    const anonymous = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/no-such-thing',
+      headers: { accept: 'text/html' },
+    });
+    expect(anonymous.statusCode).toBe(401);
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/no-such-thing', headers: t.admin });
     expect(res.statusCode).toBe(404);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);

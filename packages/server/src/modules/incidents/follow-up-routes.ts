@@ -115,7 +115,7 @@ export const followUpRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, { 
         produces: ['text/markdown'],
         response: {
           200: { description: 'Markdown', content: { 'text/markdown': { schema: Type.String() } } },
-          404: errorResponses(404)[404],
+          ...errorResponses(404),
         },
       },
     },

@@ -272,6 +272,22 @@ describe.each(supportedDatabases())('incidents on $name', ({ name, available }) 
     expect(report.byService.checkout.incidents).toBe(2);
     expect(report.byTeam.payments.incidents).toBe(2);
     expect(report.definitions.map((d: { metric: string }) => d.metric)).toContain('mtta');
+    // No page in this period: the alerting clock is there, with nothing measured.
+    expect(report.pages).toMatchObject({ overall: { count: 0, missing: 0 }, byPolicy: {} });
+    expect(report.pages.definition).toMatch(/page started .* first acknowledgement/);
+
+    const severities = await api('GET', '/incidents/severities');
+    expect(severities.statusCode).toBe(200);
+    expect(
+      severities
+        .json()
+        .map((s: { severity: string; postmortemRequired: boolean }) => [s.severity, s.postmortemRequired]),
+    ).toEqual([
+      ['SEV1', true],
+      ['SEV2', true],
+      ['SEV3', false],
+      ['SEV4', false],
+    ]);
 
     const bad = await api('GET', `/incidents/mttx?from=${isoAt(base)}&to=${isoAt(base - 1)}`);
     expect(bad.statusCode).toBe(400);

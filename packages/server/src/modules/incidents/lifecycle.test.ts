@@ -215,5 +215,13 @@ describe.each(supportedDatabases())('an alert becomes a closed incident on $name
       expect.arrayContaining(['page-started', 'step-notified', 'acknowledged']),
     );
     expect(log.entries.filter((e) => e.kind === 'step-notified')).toHaveLength(2);
+
+    // The page's acknowledgement counts in the alerting MTTA.
+    const stats = await api(
+      'GET',
+      `/incidents/mttx?from=${new Date(T0 - 60 * MIN).toISOString()}&to=${new Date().toISOString()}`,
+    );
+    expect(stats.json().pages.overall).toMatchObject({ count: 1, missing: 0 });
+    expect(stats.json().pages.byPolicy['payments-critical'].count).toBe(1);
   });
 });

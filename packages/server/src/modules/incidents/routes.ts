@@ -7,7 +7,10 @@ import {
   IncidentListQuery,
   MttxQuery,
   MttxReport,
+  SeverityDefinition,
 } from '@headroom/core/api/incident';
+import { DEFAULT_SEVERITY_DEFINITIONS } from '@headroom/core/incidents/model';
+import { severityDefinitionsView } from '@headroom/core/incidents/view';
 import Type from 'typebox';
 import type { AppDeps } from '../../app.js';
 import { ctxOf } from '../../http/auth.js';
@@ -64,6 +67,20 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, de
       },
     },
     async (request) => listIncidents(db, request.query),
+  );
+  app.get(
+    '/incidents/severities',
+    {
+      schema: {
+        tags: ['incidents'],
+        summary: 'The severity levels, what each means, and whether closing needs a postmortem',
+        description:
+          'SEV1 is the most severe. The definitions are the defaults for now; making them configurable is planned.',
+        security,
+        response: { 200: Type.Array(SeverityDefinition), ...errorResponses() },
+      },
+    },
+    async () => severityDefinitionsView(DEFAULT_SEVERITY_DEFINITIONS),
   );
   app.get(
     '/incidents/mttx',

@@ -33,6 +33,7 @@ import {
   mttxReportView,
   OPEN_STATUSES,
   type Postmortem,
+  pageAcknowledgement,
   type Severity,
 } from '@headroom/core/incidents/index';
 import type { Kysely } from 'kysely';
@@ -273,7 +274,21 @@ export async function incidentMttx(db: Kysely<Database>, query: MttxQuery): Prom
       (query.service === undefined || i.services.includes(query.service)) &&
       (query.team === undefined || i.services.some((s) => teamOf(s) === query.team)),
   );
-  return mttxReportView(mttxReport(incidents, { from, to, teamOf }));
+  const pages = await db
+    .selectFrom('pages')
+    .select(['policy', 'created_at', 'acknowledged_at'])
+    .where('created_at', '>=', from)
+    .where('created_at', '<', to)
+    .execute();
+  const paged = pageAcknowledgement(
+    pages.map((p) => ({
+      policy: p.policy,
+      startedAt: Number(p.created_at),
+      acknowledgedAt: p.acknowledged_at === null ? null : Number(p.acknowledged_at),
+    })),
+    { from, to },
+  );
+  return mttxReportView(mttxReport(incidents, { from, to, teamOf }), paged);
 }
 
 // ---- declaring from an alert group
