@@ -355,3 +355,22 @@ describe('applyIncidentChange properties', () => {
     );
   });
 });
+
+describe('a retrospective declaration', () => {
+  it('is acknowledged at its declaration time, not when it was typed in', () => {
+    const declaredAt = Date.parse('2026-03-01T10:00:00Z');
+    const now = declaredAt + 10 * 86_400_000;
+    const { incident } = declareIncident(
+      { id: 'INC-9', title: 'Past outage', severity: 'SEV2', status: 'investigating', declaredAt },
+      'alice',
+      now,
+    );
+    expect(incident.acknowledgedAt).toBe(declaredAt);
+    const withCommander = declareIncident(
+      { id: 'INC-10', title: 'Past outage', severity: 'SEV3', roles: { commander: 'bob' }, declaredAt },
+      'alice',
+      now,
+    ).incident;
+    expect(withCommander.acknowledgedAt).toBe(declaredAt);
+  });
+});

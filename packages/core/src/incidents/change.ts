@@ -133,7 +133,8 @@ export function declareIncident(input: DeclareIncidentInput, actor: string, now:
     impactStartedAt: input.impactStartedAt ?? null,
     detectedAt: input.detectedAt === undefined ? declaredAt : input.detectedAt,
     declaredAt,
-    acknowledgedAt: acknowledged ? now : null,
+    // Declared by someone already on it: acknowledged at declaration, also for a retrospective one.
+    acknowledgedAt: acknowledged ? declaredAt : null,
     mitigatedAt: null,
     resolvedAt: null,
     closedAt: null,
