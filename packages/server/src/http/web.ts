@@ -55,15 +55,12 @@ export function webUi(webDir: string = DEFAULT_WEB_DIR): WebUi {
   return {
     async register(app) {
       // Vite names assets by content hash: a changed file is a new URL, so they never go stale.
-      // (@fastify/static 10 passes the reply to setHeaders, not the raw response its types name.)
       await app.register(fastifyStatic, {
         root: assets,
         prefix: '/assets/',
         index: false,
-        setHeaders: (reply, path) => {
-          if (path.startsWith(assets))
-            (reply as unknown as FastifyReply).header('cache-control', 'public, max-age=31536000, immutable');
-        },
+        maxAge: '365d',
+        immutable: true,
       });
       app.get('/', { config: { public: true }, schema: { hide: true } }, async (_request, reply) =>
         sendIndex(reply),
