@@ -105,7 +105,11 @@ describe.each(supportedDatabases())('SLO alert tiers API on $name', ({ name, ava
       expect(fast.factor).toBe(0.48);
       expect(fast.shortRate).toBeCloseTo(10, 6);
       expect(fast.longRate!).toBeGreaterThan(4.5);
-      expect(fast.longEvents!).toBeGreaterThan(5_800);
+      // 60 minutes × 100 events, less the minutes the window has moved past since the data was
+      // written (the tiers are computed at request time, and a loaded machine may cross minutes).
+      expect(fast.longEvents!).toBeGreaterThan(5_000);
+      expect(fast.longEvents!).toBeLessThanOrEqual(6_000);
+      expect(fast.longEvents! % 100).toBe(0);
       expect(fast.minEvents).toBe(209); // ⌈1 ÷ (0.01 × 0.48)⌉
       expect(fast.met).toBe(true);
       expect(page.alert).toMatchObject({ status: 'firing', acknowledged: false });
