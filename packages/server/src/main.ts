@@ -13,6 +13,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
 /** Starts Headroom, prints the URL and how to log in, and shuts down cleanly on SIGINT/SIGTERM. */
 export async function startServer(
   config: ServerConfig,
@@ -81,8 +83,14 @@ export async function startServer(
         })
       : null;
   let closing: Promise<void> | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    app.log.info({ signal }, 'shutting down');
+    void close().then(() => process.exit(0));
+  };
   const close = () => {
     closing ??= (async () => {
+      // A server closed in-process (tests, the demo) leaves no handler behind.
+      for (const signal of SIGNALS) process.off(signal, onSignal);
       await evaluator?.stop();
       await pipeline?.stop();
       await paging?.stop();
@@ -92,11 +100,6 @@ export async function startServer(
     })();
     return closing;
   };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      app.log.info({ signal }, 'shutting down');
-      void close().then(() => process.exit(0));
-    });
-  }
+  for (const signal of SIGNALS) process.once(signal, onSignal);
   return { url, close };
 }
