@@ -10,12 +10,17 @@ import { registerAudit } from './commands/audit.js';
 import { registerBackfill } from './commands/backfill.js';
 import { registerCorrections } from './commands/corrections.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDeployments } from './commands/deployments.js';
+import { registerDora } from './commands/dora.js';
 import { registerEscalationPolicies } from './commands/escalation-policies.js';
+import { registerExemptions } from './commands/exemptions.js';
 import { registerExport } from './commands/export.js';
+import { registerGate } from './commands/gate.js';
 import { registerIncidents } from './commands/incidents.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerIntegrations } from './commands/integrations.js';
 import { registerChannels, registerNotifications } from './commands/notifications.js';
+import { registerPolicy } from './commands/policy.js';
 import { registerPostmortems } from './commands/postmortems.js';
 import { registerRoutes } from './commands/routes.js';
 import { registerSchedules } from './commands/schedules.js';
@@ -99,5 +104,10 @@ export function buildProgram(io: CliIo): Command {
   registerPostmortems(program, ctx);
   registerActionItems(program, ctx);
   registerEscalationPolicies(program, ctx);
+  registerGate(program, ctx);
+  registerPolicy(program, ctx);
+  registerExemptions(program, ctx);
+  registerDeployments(program, ctx);
+  registerDora(program, ctx);
   return program;
 }

@@ -20,8 +20,10 @@ import { applyRoutes } from './modules/apply/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { type BootstrapResult, bootstrapAdmin } from './modules/auth/service.js';
+import { budgetPolicyRoutes } from './modules/budget-policies/routes.js';
 import { catalogRoutes } from './modules/catalog/routes.js';
 import { correctionRoutes } from './modules/corrections/routes.js';
+import { deploymentRoutes } from './modules/deployments/routes.js';
 import { escalationPolicyRoutes } from './modules/escalation-policies/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { incidentRoutes } from './modules/incidents/routes.js';
@@ -162,6 +164,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(scheduleRoutes, deps);
       await api.register(incidentRoutes, deps);
       await api.register(escalationPolicyRoutes, deps);
+      await api.register(budgetPolicyRoutes, deps);
+      await api.register(deploymentRoutes, deps);
     },
     { prefix: API_PREFIX },
   );

@@ -115,6 +115,7 @@ export const TimelineEntryKind = Type.Union([
   Type.Literal('alert-resolved'),
   Type.Literal('postmortem'),
   Type.Literal('action-item'),
+  Type.Literal('deployment'),
 ]);
 
 export const TimelineEntry = Type.Object({

@@ -10,6 +10,7 @@ import { registerNotificationKinds } from '../notifications/channel.js';
 import { checkPrometheusMetricSource } from '../slo/promql-plan.js';
 import { registerBackstageKinds } from './backstage/index.js';
 import { registerHeadroomKinds } from './headroom/budget-correction.js';
+import { registerErrorBudgetPolicyKinds } from './headroom/error-budget-policy.js';
 import { registerEscalationPolicyKinds } from './headroom/escalation-policy.js';
 import { registerRoutingKinds } from './headroom/routing.js';
 import { registerScheduleKinds } from './headroom/schedule.js';
@@ -37,5 +38,6 @@ export function builtinKindRegistry(): KindRegistry {
   registerNotificationKinds(registry);
   registerScheduleKinds(registry);
   registerEscalationPolicyKinds(registry);
+  registerErrorBudgetPolicyKinds(registry);
   return registry;
 }

@@ -17,6 +17,8 @@ import * as m0015 from './0015_escalation_policies.js';
 import * as m0016 from './0016_incidents.js';
 import * as m0017 from './0017_paging.js';
 import * as m0018 from './0018_postmortems.js';
+import * as m0019 from './0019_budget_policies.js';
+import * as m0020 from './0020_deployments.js';
 
 /** Every migration, in order. Imported statically so the build and the tests see the same set. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +40,6 @@ export const migrations: Record<string, Migration> = {
   '0016_incidents': m0016,
   '0017_paging': m0017,
   '0018_postmortems': m0018,
+  '0019_budget_policies': m0019,
+  '0020_deployments': m0020,
 };

@@ -13,6 +13,7 @@ import type { Kysely } from 'kysely';
 import { withTransaction } from '../../db/index.js';
 import type { Database } from '../../db/schema.js';
 import { type AuditContext, recordAudit } from '../audit/service.js';
+import { errorBudgetPolicyStores } from '../budget-policies/apply-store.js';
 import type { UserRecord } from '../catalog/records.js';
 import { REF_KIND, refOf } from '../catalog/refs.js';
 import { escalationPolicyStores } from '../escalation-policies/apply-store.js';
@@ -34,6 +35,7 @@ const stores = new StoreIndex([
   ...routingStores,
   ...scheduleStores,
   ...escalationPolicyStores,
+  ...errorBudgetPolicyStores,
 ]);
 
 const positionOf = (c: PlannedChange) =>

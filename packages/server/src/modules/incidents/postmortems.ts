@@ -11,6 +11,7 @@ import { postmortemDraft, postmortemMarkdown } from '@headroom/core/incidents/dr
 import type { Incident, TimelineEntry } from '@headroom/core/incidents/model';
 import {
   type ClosingContext,
+  DEFAULT_POSTMORTEM_POLICY,
   type Postmortem,
   type PostmortemSectionKey,
   publishPostmortem,
@@ -20,6 +21,7 @@ import type { Kysely } from 'kysely';
 import { withTransaction } from '../../db/index.js';
 import type { Database } from '../../db/schema.js';
 import { type AuditContext, recordAudit } from '../audit/service.js';
+import { incidentBudgetShare } from '../budget-policies/service.js';
 import { iso } from '../catalog/refs.js';
 import { findPostmortem, loadActionItems, savePostmortem } from './follow-up-repo.js';
 import { budgetConsumed, incidentImpact } from './impact.js';
@@ -33,10 +35,16 @@ export async function closingContext(
   now = Date.now(),
 ): Promise<ClosingContext & { impact: Awaited<ReturnType<typeof incidentImpact>> }> {
   const impact = await incidentImpact(db, incident, now);
+  // The services' error budget policies may set a stricter (or looser) share than the Workbook's 20 %.
+  const share = await incidentBudgetShare(db, incident.services);
   return {
     postmortem: (await findPostmortem(db, incident.id)) ?? null,
     actionItems: await loadActionItems(db, { incidentId: incident.id }),
     budgetConsumed: budgetConsumed(impact),
+    policy: {
+      ...DEFAULT_POSTMORTEM_POLICY,
+      budgetThreshold: share ?? DEFAULT_POSTMORTEM_POLICY.budgetThreshold,
+    },
     impact,
   };
 }

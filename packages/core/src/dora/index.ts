@@ -1,0 +1,3 @@
+export * from './four-keys.js';
+export * from './levels.js';
+export * from './view.js';
