@@ -5,6 +5,8 @@ import { Loading } from './components/ui';
 import { ActionItems } from './pages/ActionItems';
 import { AlertGroup } from './pages/AlertGroup';
 import { Alerts } from './pages/Alerts';
+import { Deployments } from './pages/Deployments';
+import { Dora } from './pages/Dora';
 import { EscalationPolicy } from './pages/EscalationPolicy';
 import { Incident } from './pages/Incident';
 import { Incidents } from './pages/Incidents';
@@ -54,6 +56,8 @@ const router = createBrowserRouter([
       { path: 'incidents/:id', element: <Incident /> },
       { path: 'incidents/:id/postmortem', element: <Postmortem /> },
       { path: 'action-items', element: <ActionItems /> },
+      { path: 'deployments', element: <Deployments /> },
+      { path: 'dora', element: <Dora /> },
       { path: 'settings/tokens', element: <Tokens /> },
       { path: 'admin/users', element: <Users /> },
       { path: 'admin/teams', element: <Teams /> },

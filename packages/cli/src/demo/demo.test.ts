@@ -125,6 +125,52 @@ describe('headroom demo', () => {
     expect(listed.length).toBeGreaterThan(0);
   }, 180_000);
 
+  it('applies the release policy and records deployments, the past incident linked to its checkout release', async () => {
+    const policy = await client.request<{ policies: string[]; rules: { warnBelow: number } | null }>(
+      'GET',
+      '/services/checkout/policy',
+    );
+    expect(policy.policies).toEqual(['tier-1-release-freeze']);
+    expect(policy.rules?.warnBelow).toBe(0.25);
+    const deployments = await client.request<
+      { id: string; service: string; status: string; commitTime: string | null; incidents: string[] }[]
+    >('GET', '/deployments', { query: { service: 'checkout', limit: 1000 } });
+    // The rough month's three bad releases, rolled back (whatever the weekday of the short history).
+    expect(deployments.filter((d) => d.status === 'rolled-back').length).toBeGreaterThanOrEqual(3);
+    expect(deployments.every((d) => d.commitTime !== null)).toBe(true);
+    const incidents = await client.request<{ id: string; title: string }[]>('GET', '/incidents');
+    const past = incidents.find((i) => i.title === PAST_INCIDENT_TITLE)!;
+    const linked = deployments.filter((d) => d.incidents.includes(past.id));
+    expect(linked).toHaveLength(1);
+    const links = await client.request<{ deployment: { id: string }; source: string }[]>(
+      'GET',
+      `/incidents/${past.id}/deployments`,
+    );
+    expect(links.map((l) => [l.deployment.id, l.source])).toEqual([[linked[0]!.id, 'suggestion']]);
+    expect(lines.join('\n')).toMatch(/Releases: {3}\d+ deployments recorded/);
+  });
+
+  it('the fault exhausts checkout-latency: the gate denies naming it, p0-fix passes, others stay open', async () => {
+    const asCli = { server: demo!.url, token: DEMO_ADMIN_TOKEN };
+    const denied = await until(
+      'the release gate to deny checkout',
+      async () => {
+        const r = await cli(['gate', 'checkout'], asCli);
+        expect([0, 1]).toContain(r.code);
+        return r.code === 1 ? r : undefined;
+      },
+      150_000,
+    );
+    expect(denied.stdout).toContain('checkout-latency');
+    const fix = await cli(['gate', 'checkout', '--change-label', 'p0-fix'], asCli);
+    expect(fix.code).toBe(0);
+    expect(fix.stdout).toContain('p0-fix');
+    for (const service of ['payments', 'storefront', 'auth', 'api-gateway']) {
+      const r = await cli(['gate', service], asCli);
+      expect(r.code, `${service}: ${r.stdout}`).toBe(0);
+    }
+  }, 180_000);
+
   it('continues an existing demo instead of loading it twice', async () => {
     await demo!.stop();
     demo = undefined;

@@ -9,7 +9,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { IngestStream } from '@headroom/core/api/ingest';
 import { DEMO_SEED, DEMO_STREAMS, liveFault, pastIncidentFaults } from '@headroom/core/demo/organisation';
-import type { Fault } from '@headroom/core/demo/traffic';
+import { deploymentHistory, ROUGH_MONTH_STREAM, roughMonth } from '@headroom/core/demo/releases';
+import type { Fault, RatioStream } from '@headroom/core/demo/traffic';
 import { HeadroomClient } from '../client.js';
 import { ApiError, UsageError } from '../errors.js';
 import {
@@ -21,6 +22,7 @@ import {
   ensurePostmortem,
 } from './loader.js';
 import { type DemoReceiver, startDemoReceiver } from './receiver.js';
+import { type LiveReleases, linkPastIncidentRelease, recordHistory, startLiveReleases } from './releases.js';
 import { backfill, type LiveFeed, startLiveFeed } from './simulator.js';
 
 const MINUTE_MS = 60_000;
@@ -37,6 +39,8 @@ export interface DemoOptions {
   faultAfterMs: number | null;
   historyMs: number;
   tickMs: number;
+  /** How often a live deployment is recorded (default 5 minutes). */
+  deployEveryMs?: number | undefined;
 }
 
 export interface DemoHandle {
@@ -50,6 +54,8 @@ export interface DemoHandle {
 interface DemoState {
   firstStart: number;
   seed: number;
+  /** The history backfilled at the first start (older demos: the option's value). */
+  historyMs?: number;
 }
 
 export async function runDemo(
@@ -71,13 +77,16 @@ export async function runDemo(
   const now0 = Date.now();
   const state: DemoState = reuse
     ? (JSON.parse(await readFile(stateFile, 'utf8')) as DemoState)
-    : { firstStart: now0, seed: DEMO_SEED };
+    : { firstStart: now0, seed: DEMO_SEED, historyMs: options.historyMs };
+  const historyMs = state.historyMs ?? options.historyMs;
 
   const receiver = await startDemoReceiver(print);
   let feed: LiveFeed | undefined;
+  let releases: LiveReleases | undefined;
   // Registered before the server's own handlers (which close it and exit), so the feed stops first.
   const onSignal = () => {
     print('Stopping the demo…');
+    releases?.stop();
     void feed?.stop();
     void receiver.close();
   };
@@ -114,6 +123,7 @@ export async function runDemo(
   const stop = async () => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    releases?.stop();
     await feed?.stop();
     await server.close();
     await receiver.close();
@@ -137,7 +147,12 @@ export async function runDemo(
       const resumeAt = last ? Math.min(to, Date.parse(last.lastIngestAt)) : earliest;
       starts.set(spec.stream, Math.max(earliest, resumeAt));
     }
-    const faults: Fault[] = pastIncidentFaults(state.firstStart);
+    // A rough month for checkout latency (bad releases, rolled back) leaves little of its budget,
+    // so the live fault exhausts it and the release gate freezes checkout.
+    const latency = DEMO_STREAMS.find((s) => s.stream === ROUGH_MONTH_STREAM) as RatioStream;
+    const past = pastIncidentFaults(state.firstStart);
+    const rough = roughMonth(latency, state.seed, state.firstStart, historyMs, past);
+    const faults: Fault[] = [...past, ...rough.faults];
     const filled = await backfill(client, DEMO_STREAMS, starts, to, state.seed, faults);
     const incident = await ensurePastIncident(client, state.firstStart);
     const postmortem = await ensurePostmortem(client, incident.id)
@@ -147,6 +162,12 @@ export async function runDemo(
           : done,
       )
       .catch((error: Error) => `postmortem not published (${error.message})`);
+
+    const deployments = await recordHistory(
+      client,
+      deploymentHistory(state.seed, state.firstStart, state.firstStart - historyMs, to, rough.faults),
+    );
+    const linked = await linkPastIncidentRelease(client, incident.id, state.seed, state.firstStart);
 
     const readyMs = performance.now() - began;
     const fault = options.faultAfterMs === null ? null : liveFault(Date.now() + options.faultAfterMs);
@@ -161,6 +182,7 @@ export async function runDemo(
       fault,
       print,
     });
+    releases = startLiveReleases(client, state.seed, options.deployEveryMs ?? 5 * MINUTE_MS, print);
 
     const historyText = reuse
       ? 'continued from where it stopped'
@@ -181,6 +203,13 @@ export async function runDemo(
     print(
       `  SLI data:   ${historyText}: ${filled.records.toLocaleString('en')} records in ${filled.batches} batches, ` +
         `${(filled.ms / 1000).toFixed(1)} s (${rate.toLocaleString('en')} records/s); live every ${formatDuration(options.tickMs)}`,
+    );
+    print(
+      `  Releases:   ${deployments.recorded} deployments recorded (${(deployments.ms / 1000).toFixed(1)} s)` +
+        `${linked ? `, ${linked} linked to ${incident.id}` : ''}; one more every ${formatDuration(options.deployEveryMs ?? 5 * MINUTE_MS)}`,
+    );
+    print(
+      `  Gate:       headroom gate checkout — checkout-latency had a rough month; the fault exhausts its budget`,
     );
     print(
       `  Receiver:   webhooks to ${receiver.url}, e-mail pages to ${config.notifications.smtpUrl === receiver.smtpUrl ? receiver.smtpUrl : 'HEADROOM_SMTP_URL'}; each is printed below`,

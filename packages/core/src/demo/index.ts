@@ -1,2 +1,3 @@
 export * from './organisation.js';
+export * from './releases.js';
 export * from './traffic.js';

@@ -11,6 +11,8 @@ const NAV: { to: string; label: string; end?: boolean }[] = [
   { to: '/oncall', label: 'On-call' },
   { to: '/incidents', label: 'Incidents' },
   { to: '/action-items', label: 'Action items' },
+  { to: '/deployments', label: 'Deployments' },
+  { to: '/dora', label: 'DORA' },
   { to: '/notifications', label: 'Notifications' },
 ];
 

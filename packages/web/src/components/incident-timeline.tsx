@@ -21,6 +21,7 @@ const KIND_LABEL: Record<TimelineEntry['kind'], string> = {
   'alert-resolved': 'alert resolved',
   postmortem: 'postmortem',
   'action-item': 'action item',
+  deployment: 'deployment',
 };
 
 function kindTone(kind: TimelineEntry['kind']): Tone {

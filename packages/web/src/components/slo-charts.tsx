@@ -1,3 +1,4 @@
+import type { Deployment } from '@headroom/core/api/deployment';
 import type { Incident } from '@headroom/core/api/incident';
 import type { Slo } from '@headroom/core/api/slo';
 import type { SloAlertTiers } from '@headroom/core/api/slo-alert-tiers';
@@ -25,6 +26,8 @@ export function stepFor(rangeMs: number): number {
   return Math.max(60, Math.ceil(rangeMs / TARGET_POINTS / 60_000) * 60);
 }
 
+const NO_DEPLOYMENTS: Deployment[] = [];
+
 const pct = (digits: number) => (v: number) => formatPercent(v, digits);
 /** Axis-sized percentages: 100%, 99.5%, 99.95% (the chart's axis is narrow). */
 const sliFormat = (v: number) => `${Number((v * 100).toPrecision(4))}%`;
@@ -35,11 +38,14 @@ export function SloCharts({
   status,
   incidents,
   tiers,
+  deployments = NO_DEPLOYMENTS,
 }: {
   slo: Slo;
   status: SloStatus;
   incidents: Incident[];
   tiers: SloAlertTiers | undefined;
+  /** Deployments of the service in the window: instant markers. */
+  deployments?: Deployment[];
 }) {
   const [range, setRange] = useState<RangeKey>('window');
   const windowStart = Date.parse(status.window.start);
@@ -65,8 +71,23 @@ export function SloCharts({
         tone: 'bad',
       });
     }
+    // Deployments as instant markers. Labels only where they stay readable: all of them when few
+    // are in view, else only the rolled-back ones and those linked to an incident.
+    const shown = deployments.filter((d) => Date.parse(d.startedAt) >= from);
+    const notable = (d: Deployment) => d.status === 'rolled-back' || d.incidents.length > 0;
+    const labelAll = shown.length <= 12;
+    const labelNotable = shown.filter(notable).length <= 8;
+    for (const d of shown) {
+      const text = `${d.version}${d.status === 'succeeded' ? '' : ` ${d.status}`}${d.incidents.length ? ` → ${d.incidents.join(', ')}` : ''}`;
+      out.push({
+        from: Date.parse(d.startedAt),
+        label: labelAll || (labelNotable && notable(d)) ? `deploy ${text}` : '',
+        tone: notable(d) || d.status === 'failed' ? 'warn' : 'info',
+      });
+    }
     return out;
-  }, [status.corrections, incidents]);
+  }, [status.corrections, incidents, deployments, from]);
+  const deploymentsInView = deployments.filter((d) => Date.parse(d.startedAt) >= from).length;
 
   const data = series.data;
   const x = useMemo(() => data?.points.map((p) => Date.parse(p.t)) ?? [], [data]);
@@ -127,7 +148,7 @@ export function SloCharts({
     >
       <Async state={series}>
         {(s) => (
-          <div className="stack">
+          <div className="stack" data-testid="slo-history" data-deployments={deploymentsInView}>
             <div>
               <h3>Error budget remaining (burn-down)</h3>
               <Chart
@@ -168,7 +189,8 @@ export function SloCharts({
               <span className="hint">
                 {s.points.length.toLocaleString()} points, one per {s.step / 60} min; drag to zoom,
                 double-click to reset. Red bands: incidents of the service (impact start → resolved); grey:
-                budget corrections.
+                budget corrections; dashed blue lines: {deploymentsInView} deployments of the service (amber:
+                failed, rolled back or linked to an incident).
               </span>
             </div>
           </div>

@@ -14,6 +14,7 @@ import {
   SeverityBadge,
   StatusBadge,
 } from '../components/incident-common';
+import { DeploymentsPanel } from '../components/incident-deployments';
 import {
   AlertGroupsPanel,
   ImpactPanel,
@@ -375,6 +376,7 @@ function IncidentView({
             allServices={allServices}
           />
           <AlertGroupsPanel incident={incident} canWrite={canWrite && !final} reload={reload} />
+          <DeploymentsPanel incident={incident} canWrite={canWrite} reload={reload} />
           <SubscribersPanel incidentId={incident.id} canWrite={canWrite} />
         </div>
       </div>

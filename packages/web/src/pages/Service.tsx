@@ -5,6 +5,7 @@ import { Link, useParams } from 'react-router';
 import { seg } from '../api/client';
 import { useApi } from '../api/hooks';
 import { IncidentLink, SeverityBadge, StatusBadge } from '../components/incident-common';
+import { ServiceRelease } from '../components/release-service';
 import {
   ServiceLink,
   SloTable,
@@ -182,6 +183,7 @@ function ServiceBody({ service }: { service: ServiceDto }) {
           }
         </Async>
       </Card>
+      <ServiceRelease service={service.name} slos={(slos.data ?? []).map((s) => s.name)} />
       <Incidents name={service.name} />
     </>
   );

@@ -1,4 +1,6 @@
+import type { PolicyVerdict } from '@headroom/core/api/budget-policy';
 import type { BudgetCorrection } from '@headroom/core/api/correction';
+import type { Deployment } from '@headroom/core/api/deployment';
 import type { Incident } from '@headroom/core/api/incident';
 import type { Slo as SloDto } from '@headroom/core/api/slo';
 import type { SloAlertTiers } from '@headroom/core/api/slo-alert-tiers';
@@ -7,6 +9,7 @@ import { Link, useParams } from 'react-router';
 import { seg } from '../api/client';
 import { useApi } from '../api/hooks';
 import { IncidentLink, SeverityBadge, StatusBadge } from '../components/incident-common';
+import { PolicyVerdictCard } from '../components/release-policy';
 import { SloCharts } from '../components/slo-charts';
 import { BudgetMeter, formatRate, ServiceLink, StateBadge } from '../components/slo-common';
 import { DefinitionCard } from '../components/slo-definition';
@@ -178,6 +181,16 @@ function SloBody({ slo }: { slo: SloDto }) {
   );
   const corrections = useApi<BudgetCorrection[]>('/corrections', { slo: slo.name });
   const tiers = useApi<SloAlertTiers>(`/slos/${seg(slo.name)}/alert-tiers`, undefined, { refreshMs: 30_000 });
+  const verdict = useApi<PolicyVerdict>(
+    slo.serviceInCatalog ? `/services/${seg(slo.service)}/policy` : null,
+    undefined,
+    { refreshMs: 15_000 },
+  );
+  const deployments = useApi<Deployment[]>(
+    since && slo.serviceInCatalog ? '/deployments' : null,
+    { service: slo.service, from: since, limit: 1000 },
+    { refreshMs: 60_000 },
+  );
   return (
     <>
       <PageHeader
@@ -214,7 +227,16 @@ function SloBody({ slo }: { slo: SloDto }) {
               </span>
             </Card>
           </div>
-          <SloCharts slo={slo} status={status} incidents={incidents.data ?? []} tiers={tiers.data} />
+          {slo.serviceInCatalog && (
+            <PolicyVerdictCard service={slo.service} only={slo.name} verdict={verdict} />
+          )}
+          <SloCharts
+            slo={slo}
+            status={status}
+            incidents={incidents.data ?? []}
+            tiers={tiers.data}
+            deployments={deployments.data}
+          />
           <AlertTiersCard slo={slo.name} tiers={tiers} />
           <Annotations incidents={incidents.data ?? []} corrections={corrections.data ?? []} />
         </>
