@@ -133,6 +133,20 @@ describe('evaluatePolicy (budget left × labels × exemptions)', () => {
     },
   );
 
+  it('writes objectives exactly: 99.95 % is not rounded up to 100 %', () => {
+    const s = status(0.1);
+    s.objectives[0]!.target = 0.9995;
+    const e = evaluatePolicy({
+      policies: [policy('default')],
+      slos: [{ name: 'checkout-availability', displayName: null, status: s }],
+      labels: [],
+      exemptions: [],
+      now: NOW,
+    });
+    expect(e.reasons[0]!.message).toContain('(objective 99.95 %)');
+    expect(evaluate(0.1).reasons[0]!.message).toContain('(objective 99.9 %)');
+  });
+
   it('names the threshold, the policy, the label and the exemption', () => {
     const warn = evaluate(0.1).reasons[0]!;
     expect(warn).toMatchObject({ threshold: 0.25, policy: 'default' });

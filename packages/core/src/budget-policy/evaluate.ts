@@ -112,7 +112,8 @@ export function combineRules(policies: readonly ErrorBudgetPolicy[]): Combined |
   };
 }
 
-const pct = (f: number) => `${(Math.round(f * 1000) / 10).toString()} %`;
+/** A percentage that never rounds an objective such as 99.95 % up to 100 %: up to 3 decimals, trailing zeros dropped. */
+const pct = (f: number) => `${Number.parseFloat((f * 100).toFixed(3)).toString()} %`;
 
 /** The objective with the least budget left; the headline numbers when there are none. */
 function worstObjective(status: SloStatus) {
