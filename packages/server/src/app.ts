@@ -21,15 +21,19 @@ import { auditRoutes } from './modules/audit/routes.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { type BootstrapResult, bootstrapAdmin } from './modules/auth/service.js';
 import { budgetPolicyRoutes } from './modules/budget-policies/routes.js';
+import { capacityRoutes } from './modules/capacity/routes.js';
 import { catalogRoutes } from './modules/catalog/routes.js';
 import { correctionRoutes } from './modules/corrections/routes.js';
 import { deploymentRoutes } from './modules/deployments/routes.js';
+import { discoveryRoutes } from './modules/discovery/routes.js';
 import { escalationPolicyRoutes } from './modules/escalation-policies/routes.js';
+import { feedbackRoutes } from './modules/feedback/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { incidentRoutes } from './modules/incidents/routes.js';
 import { integrationRoutes, pagerDutyRootRoutes } from './modules/integrations/routes.js';
 import { notificationRoutes } from './modules/notifications/routes.js';
 import { ackLinkRoutes, pagingRoutes } from './modules/paging/routes.js';
+import { platformRoutes } from './modules/platform/routes.js';
 import { prometheusRoutes } from './modules/prometheus/routes.js';
 import { routingRoutes } from './modules/routing/routes.js';
 import { ruleExportRoutes } from './modules/rule-export/routes.js';
@@ -38,6 +42,8 @@ import { setUpSecrets } from './modules/secrets/setup.js';
 import { sliDataRoutes } from './modules/sli-data/routes.js';
 import { sloStatusRoutes } from './modules/slo-status/routes.js';
 import { sloRoutes } from './modules/slos/routes.js';
+import { surveyLinkRoutes } from './modules/surveys/link-routes.js';
+import { surveyRoutes } from './modules/surveys/routes.js';
 
 /** What every route plugin receives. */
 export interface AppDeps {
@@ -140,6 +146,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(pagerDutyRootRoutes, deps);
   await app.register(icalRoutes, deps);
   await app.register(ackLinkRoutes, deps);
+  await app.register(surveyLinkRoutes, deps);
   await app.register(
     async (api) => {
       api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
@@ -166,6 +173,11 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(escalationPolicyRoutes, deps);
       await api.register(budgetPolicyRoutes, deps);
       await api.register(deploymentRoutes, deps);
+      await api.register(discoveryRoutes, deps);
+      await api.register(capacityRoutes, deps);
+      await api.register(surveyRoutes, deps);
+      await api.register(platformRoutes, deps);
+      await api.register(feedbackRoutes, deps);
     },
     { prefix: API_PREFIX },
   );

@@ -1,5 +1,6 @@
 /** Server configuration from the environment; every variable is listed in the README. */
 
+import { DEFAULT_WORKING_HOURS, isKnownTimeZone, parseWorkingHours } from '@headroom/core/discovery/evidence';
 import { parseTiers } from '@headroom/core/oncall/paging';
 import { parseOutboundAllow } from './modules/notifications/outbound.js';
 import { type NotificationSettings, notificationSettingsFromEnv } from './modules/notifications/settings.js';
@@ -40,6 +41,16 @@ export interface ServerConfig {
   incidentAutoDeclareTiers: number[];
   /** HEADROOM_WEB_DIR: the built web UI served at `/`; packages/web/dist by default. */
   webDir?: string;
+  /** HEADROOM_CAPACITY_CURRENCY: ISO 4217 code for capacity costs of resources that name none (USD). */
+  capacityCurrency: string;
+  /** HEADROOM_CAPACITY_POLL_INTERVAL_SECONDS: between polls of Prometheus-backed capacity resources (300; 0 = off here). */
+  capacityPollIntervalSeconds: number;
+  /** HEADROOM_CAPACITY_CHECK_INTERVAL_MINUTES: between runway checks raising CapacityRunwayShort tickets (15; 0 = off here). */
+  capacityCheckIntervalMinutes: number;
+  /** HEADROOM_WORKING_HOURS (`Mon-Fri 09:00-18:00`): pages outside them count as off-hours in discovery evidence. */
+  workingHours: string;
+  /** HEADROOM_WORKING_HOURS_TZ (UTC): zone of pages that reached no schedule (otherwise the schedule's zone). */
+  workingHoursTimeZone: string;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -73,7 +84,25 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
         : positiveInteger(env, 'HEADROOM_ALERT_PIPELINE_INTERVAL_MS', 1000),
     incidentAutoDeclareTiers: tiersFromEnv(env),
     webDir: env.HEADROOM_WEB_DIR || undefined,
+    capacityCurrency: currencyFromEnv(env),
+    capacityPollIntervalSeconds:
+      env.HEADROOM_CAPACITY_POLL_INTERVAL_SECONDS === '0'
+        ? 0
+        : positiveInteger(env, 'HEADROOM_CAPACITY_POLL_INTERVAL_SECONDS', 300),
+    capacityCheckIntervalMinutes:
+      env.HEADROOM_CAPACITY_CHECK_INTERVAL_MINUTES === '0'
+        ? 0
+        : positiveInteger(env, 'HEADROOM_CAPACITY_CHECK_INTERVAL_MINUTES', 15),
+    ...workingHoursFromEnv(env),
   };
+}
+
+/** HEADROOM_CAPACITY_CURRENCY, checked to be an ISO 4217 code. */
+function currencyFromEnv(env: NodeJS.ProcessEnv): string {
+  const text = env.HEADROOM_CAPACITY_CURRENCY || 'USD';
+  if (!/^[A-Z]{3}$/.test(text))
+    throw new Error(`HEADROOM_CAPACITY_CURRENCY must be an ISO 4217 code such as USD or EUR, got '${text}'`);
+  return text;
 }
 
 /** HEADROOM_SECRET_KEY as given, after checking that it is a 32-byte key (a bad one stops the start). */
@@ -82,6 +111,22 @@ function secretKeyFromEnv(env: NodeJS.ProcessEnv): string | undefined {
   if (!text) return undefined;
   parseSecretKey(text);
   return text;
+}
+
+/** Checked at start: a typo in the working hours should stop the server, not skew evidence. */
+function workingHoursFromEnv(env: NodeJS.ProcessEnv): { workingHours: string; workingHoursTimeZone: string } {
+  const workingHours = env.HEADROOM_WORKING_HOURS || DEFAULT_WORKING_HOURS;
+  const workingHoursTimeZone = env.HEADROOM_WORKING_HOURS_TZ || 'UTC';
+  try {
+    parseWorkingHours(workingHours);
+  } catch (e) {
+    throw new Error(`HEADROOM_WORKING_HOURS: ${(e as Error).message}`);
+  }
+  if (!isKnownTimeZone(workingHoursTimeZone))
+    throw new Error(
+      `HEADROOM_WORKING_HOURS_TZ: '${workingHoursTimeZone}' is not an IANA time zone (e.g. Europe/Berlin)`,
+    );
+  return { workingHours, workingHoursTimeZone };
 }
 
 function tiersFromEnv(env: NodeJS.ProcessEnv): number[] {

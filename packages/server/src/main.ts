@@ -2,11 +2,13 @@ import { buildApp } from './app.js';
 import type { ServerConfig } from './config.js';
 import { startAlertPipeline } from './modules/alert-groups/job.js';
 import { startAlertSweeper } from './modules/alerts/sweeper.js';
+import { startCapacityJobs } from './modules/capacity/job.js';
 import { outboundPolicy, startDispatcher } from './modules/notifications/index.js';
 import { startPaging } from './modules/paging/job.js';
 import { PrometheusPoller } from './modules/prometheus/poller.js';
 import { loadPrometheusSlis } from './modules/prometheus/service.js';
 import { startEvaluator } from './modules/slo-status/evaluator.js';
+import { startSurveyJob } from './modules/surveys/job.js';
 
 export interface RunningServer {
   url: string;
@@ -82,6 +84,20 @@ export async function startServer(
           log: app.log,
         })
       : null;
+  // Scheduled survey rounds; a compare-and-set on each survey's next round keeps processes apart.
+  const surveys = startSurveyJob(database, {
+    intervalMs: 5 * 60_000,
+    externalUrl: config.publicUrl ?? url,
+    log: app.log,
+  });
+  // Capacity: Prometheus polls and the runway check (tickets), in the leading process.
+  const capacity = startCapacityJobs(database, {
+    settings: { currency: config.capacityCurrency },
+    pollIntervalMs: config.capacityPollIntervalSeconds * 1000,
+    checkIntervalMs: config.capacityCheckIntervalMinutes * 60_000,
+    log: app.log,
+    afterCheck: () => pipeline?.nudge(),
+  });
   let closing: Promise<void> | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     app.log.info({ signal }, 'shutting down');
@@ -92,9 +108,11 @@ export async function startServer(
       // A server closed in-process (tests, the demo) leaves no handler behind.
       for (const signal of SIGNALS) process.off(signal, onSignal);
       await evaluator?.stop();
+      await capacity.stop();
       await pipeline?.stop();
       await paging?.stop();
       await alertSweeper.stop();
+      await surveys.stop();
       await dispatcher?.stop();
       await app.close();
     })();

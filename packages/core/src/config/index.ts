@@ -10,6 +10,8 @@ import { registerNotificationKinds } from '../notifications/channel.js';
 import { checkPrometheusMetricSource } from '../slo/promql-plan.js';
 import { registerBackstageKinds } from './backstage/index.js';
 import { registerHeadroomKinds } from './headroom/budget-correction.js';
+import { registerCapacityKinds } from './headroom/capacity.js';
+import { registerDiscoveryKinds } from './headroom/discovery.js';
 import { registerErrorBudgetPolicyKinds } from './headroom/error-budget-policy.js';
 import { registerEscalationPolicyKinds } from './headroom/escalation-policy.js';
 import { registerRoutingKinds } from './headroom/routing.js';
@@ -39,5 +41,7 @@ export function builtinKindRegistry(): KindRegistry {
   registerScheduleKinds(registry);
   registerEscalationPolicyKinds(registry);
   registerErrorBudgetPolicyKinds(registry);
+  registerDiscoveryKinds(registry);
+  registerCapacityKinds(registry);
   return registry;
 }

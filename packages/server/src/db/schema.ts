@@ -3,6 +3,10 @@
  * times as epoch-millisecond integers, booleans as 0/1, JSON as text.
  */
 import type { Generated } from 'kysely';
+import type { CapacityTables } from './tables/capacity.js';
+import type { DiscoveryTables } from './tables/discovery.js';
+import type { FeedbackTables } from './tables/feedback.js';
+import type { SurveyTables } from './tables/surveys.js';
 
 export interface TeamsTable {
   id: string;
@@ -608,7 +612,7 @@ export interface GateDecisionsTable {
   requested_by: string;
 }
 
-export interface Database {
+export interface Database extends FeedbackTables, SurveyTables, CapacityTables, DiscoveryTables {
   teams: TeamsTable;
   users: UsersTable;
   team_members: TeamMembersTable;

@@ -19,6 +19,10 @@ import * as m0017 from './0017_paging.js';
 import * as m0018 from './0018_postmortems.js';
 import * as m0019 from './0019_budget_policies.js';
 import * as m0020 from './0020_deployments.js';
+import * as m0021 from './0021_capacity.js';
+import * as m0022 from './0022_feedback.js';
+import * as m0023 from './0023_discovery.js';
+import * as m0024 from './0024_surveys.js';
 
 /** Every migration, in order. Imported statically so the build and the tests see the same set. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +46,8 @@ export const migrations: Record<string, Migration> = {
   '0018_postmortems': m0018,
   '0019_budget_policies': m0019,
   '0020_deployments': m0020,
+  '0021_capacity': m0021,
+  '0022_feedback': m0022,
+  '0023_discovery': m0023,
+  '0024_surveys': m0024,
 };

@@ -14,8 +14,10 @@ import { withTransaction } from '../../db/index.js';
 import type { Database } from '../../db/schema.js';
 import { type AuditContext, recordAudit } from '../audit/service.js';
 import { errorBudgetPolicyStores } from '../budget-policies/apply-store.js';
+import { capacityStores } from '../capacity/apply-store.js';
 import type { UserRecord } from '../catalog/records.js';
 import { REF_KIND, refOf } from '../catalog/refs.js';
+import { discoveryStores } from '../discovery/apply-store.js';
 import { escalationPolicyStores } from '../escalation-policies/apply-store.js';
 import { notificationStores } from '../notifications/channel-store.js';
 import { routingStores } from '../routing/apply-stores.js';
@@ -36,6 +38,8 @@ const stores = new StoreIndex([
   ...scheduleStores,
   ...escalationPolicyStores,
   ...errorBudgetPolicyStores,
+  ...discoveryStores,
+  ...capacityStores,
 ]);
 
 const positionOf = (c: PlannedChange) =>

@@ -198,7 +198,8 @@ export async function storeSloAlerts(
   for (const [fp, row] of firingNow) {
     if (reported.has(fp)) continue;
     const labels = JSON.parse(row.labels) as Record<string, string>;
-    if (labels.slo !== undefined && untouched.has(labels.slo)) continue;
+    // Only SLO alerts carry `slo`; other Headroom producers (capacity runway) resolve their own.
+    if (labels.slo === undefined || untouched.has(labels.slo)) continue;
     incoming.push({
       source: 'headroom',
       integrationId: null,
