@@ -211,8 +211,10 @@ export const RunwayRow = Type.Object({
   utilisation: Nullable(Type.Number()),
   thresholdAt: Nullable(Timestamp),
   thresholdEarly: Nullable(Timestamp),
+  thresholdLate: Nullable(Timestamp),
   limitAt: Nullable(Timestamp),
   limitEarly: Nullable(Timestamp),
+  limitLate: Nullable(Timestamp),
   leadTime: Type.String(),
   /** Days of runway to the threshold minus the lead time (negative: inside the lead time); null = not within the horizon. */
   slackDays: Nullable(Type.Number()),

@@ -310,8 +310,10 @@ export async function runwayTable(
       utilisation: latest && l.limit ? latest.max / l.limit : null,
       thresholdAt: null,
       thresholdEarly: null,
+      thresholdLate: null,
       limitAt: null,
       limitEarly: null,
+      limitLate: null,
       leadTime: def.leadTime,
       slackDays: null,
       insideLeadTime: false,
@@ -326,6 +328,8 @@ export async function runwayTable(
       row.thresholdEarly = r.alreadyAboveThreshold ? iso(now) : r.threshold.early;
       row.limitAt = r.alreadyAboveLimit ? iso(now) : r.limit.at;
       row.limitEarly = r.alreadyAboveLimit ? iso(now) : r.limit.early;
+      row.thresholdLate = r.alreadyAboveThreshold ? iso(now) : r.threshold.late;
+      row.limitLate = r.alreadyAboveLimit ? iso(now) : r.limit.late;
       row.insideLeadTime = r.insideLeadTime;
       if (row.thresholdAt !== null)
         row.slackDays = Math.round(((Date.parse(row.thresholdAt) - now - def.leadTimeMs) / DAY_MS) * 10) / 10;
