@@ -21,7 +21,6 @@ import { isSloObject, openSloRef, type SloObject } from '@headroom/core/config/o
 import type { DesiredObject } from '@headroom/core/config/types';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { json } from '../catalog/refs.js';
 import {
   type CorrectionRecord,
   deleteCorrection,
@@ -33,7 +32,14 @@ import {
 import { serviceRefOf } from '../slos/repo.js';
 import { listResolvedSlos } from '../slos/service.js';
 import { serviceOwnerTeam } from './openslo-stores.js';
-import type { ApplyStore, ChangeToAuthorise, PlanCheck, PlanContext } from './stores.js';
+import {
+  type ApplyStore,
+  type ChangeToAuthorise,
+  diffDefinitions,
+  loadedDefinition,
+  type PlanCheck,
+  type PlanContext,
+} from './stores.js';
 
 type Declared = ((ref: string) => DesiredObject | undefined) | undefined;
 
@@ -126,18 +132,11 @@ async function authoriseCorrection(
   return { allowed: true };
 }
 
-/** The fields of the definition that differ; a change of the document's form only is `document`. */
+/** The fields that differ; epoch-ms fields derived from the fields as written are named by those only. */
 function diffCorrections(current: CorrectionRecord, desired: CorrectionRecord): string[] {
-  const a = current.definition as unknown as Record<string, unknown>;
-  const b = desired.definition as unknown as Record<string, unknown>;
-  const changed = [...new Set([...Object.keys(a), ...Object.keys(b)])]
-    .filter((k) => json.stringify(a[k] ?? null) !== json.stringify(b[k] ?? null))
-    .sort();
-  // Epoch-ms fields are derived from the fields as written: name only those.
+  const changed = diffDefinitions(current, desired);
   const derived: Record<string, string> = { startMs: 'start', durationMs: 'duration', untilMs: 'until' };
-  const named = changed.filter((k) => !(derived[k] && changed.includes(derived[k])));
-  if (named.length > 0) return named;
-  return json.stringify(current.document) === json.stringify(desired.document) ? [] : ['document'];
+  return changed.filter((k) => !(derived[k] && changed.includes(derived[k])));
 }
 
 /** Corrections that select no SLO (stored or declared, not pruned), and names that name none. */
@@ -185,12 +184,7 @@ export const budgetCorrectionStore: ApplyStore<BudgetCorrectionObject, Correctio
   order: 70,
   auditKind: 'budget-correction',
   toRecord: (data) => ({ name: data.correction.name, definition: data.correction, document: data.document }),
-  async load(db, ref) {
-    const found = await findCorrection(db, ref.name);
-    return found
-      ? { id: found.id, record: { name: found.name, definition: found.definition, document: found.document } }
-      : undefined;
-  },
+  load: async (db, ref) => loadedDefinition(await findCorrection(db, ref.name)),
   diff: diffCorrections,
   authorise: authoriseCorrection,
   write: writeCorrection,

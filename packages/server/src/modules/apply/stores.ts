@@ -78,3 +78,33 @@ export function diffRecords<R extends object>(current: R, desired: R): string[] 
   }
   return out;
 }
+
+/** A store record kept as a normalized definition beside the document as written. */
+export interface DefinitionRecord<D = unknown> {
+  name: string;
+  definition: D;
+  document: unknown;
+}
+
+/** Fields of two definitions that differ; a change of the document's form only is `document`. */
+export function diffDefinitions(
+  current: { definition: unknown; document: unknown },
+  desired: { definition: unknown; document: unknown },
+): string[] {
+  const a = current.definition as Record<string, unknown>;
+  const b = desired.definition as Record<string, unknown>;
+  const changed = [...new Set([...Object.keys(a), ...Object.keys(b)])]
+    .filter((k) => json.stringify(a[k] ?? null) !== json.stringify(b[k] ?? null))
+    .sort();
+  if (changed.length > 0) return changed;
+  return json.stringify(current.document) === json.stringify(desired.document) ? [] : ['document'];
+}
+
+/** The current state of a definition-backed object, as a store's `load` returns it. */
+export function loadedDefinition<D>(
+  found: { id: string; name: string; definition: D; document: unknown } | undefined,
+): CurrentState<DefinitionRecord<D>> | undefined {
+  return found
+    ? { id: found.id, record: { name: found.name, definition: found.definition, document: found.document } }
+    : undefined;
+}

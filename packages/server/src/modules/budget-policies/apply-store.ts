@@ -13,9 +13,13 @@ import {
 } from '@headroom/core/config/headroom/error-budget-policy';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import type { ApplyStore, ChangeToAuthorise } from '../apply/stores.js';
+import {
+  type ApplyStore,
+  type ChangeToAuthorise,
+  diffDefinitions,
+  loadedDefinition,
+} from '../apply/stores.js';
 import { ownerTeamId } from '../catalog/records.js';
-import { json } from '../catalog/refs.js';
 import {
   deleteErrorBudgetPolicy,
   type ErrorBudgetPolicyRecord,
@@ -37,16 +41,6 @@ async function authorisePolicy(
   return { allowed: true };
 }
 
-function diffPolicies(current: ErrorBudgetPolicyRecord, desired: ErrorBudgetPolicyRecord): string[] {
-  const a = current.definition as unknown as Record<string, unknown>;
-  const b = desired.definition as unknown as Record<string, unknown>;
-  const changed = [...new Set([...Object.keys(a), ...Object.keys(b)])]
-    .filter((k) => json.stringify(a[k] ?? null) !== json.stringify(b[k] ?? null))
-    .sort();
-  if (changed.length > 0) return changed;
-  return json.stringify(current.document) === json.stringify(desired.document) ? [] : ['document'];
-}
-
 export const errorBudgetPolicyStore: ApplyStore<ErrorBudgetPolicyObject, ErrorBudgetPolicyRecord> = {
   type: ERROR_BUDGET_POLICY_TYPE,
   refKinds: [ERROR_BUDGET_POLICY_REF_KIND],
@@ -54,13 +48,8 @@ export const errorBudgetPolicyStore: ApplyStore<ErrorBudgetPolicyObject, ErrorBu
   order: 98,
   auditKind: 'error-budget-policy',
   toRecord: (data) => ({ name: data.policy.name, definition: data.policy, document: data.document }),
-  async load(db, ref) {
-    const found = await findErrorBudgetPolicy(db, ref.name);
-    return found
-      ? { id: found.id, record: { name: found.name, definition: found.definition, document: found.document } }
-      : undefined;
-  },
-  diff: diffPolicies,
+  load: async (db, ref) => loadedDefinition(await findErrorBudgetPolicy(db, ref.name)),
+  diff: diffDefinitions,
   authorise: authorisePolicy,
   write: writeErrorBudgetPolicy,
   remove: (db, ref) => deleteErrorBudgetPolicy(db, ref.name),

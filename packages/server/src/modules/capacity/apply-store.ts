@@ -23,8 +23,14 @@ import type { FieldProblem } from '@headroom/core/errors';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { serviceOwnerTeam } from '../apply/openslo-stores.js';
-import type { ApplyStore, ChangeToAuthorise, PlanCheck, PlanContext } from '../apply/stores.js';
-import { json } from '../catalog/refs.js';
+import {
+  type ApplyStore,
+  type ChangeToAuthorise,
+  diffDefinitions,
+  loadedDefinition,
+  type PlanCheck,
+  type PlanContext,
+} from '../apply/stores.js';
 import { findObjectRow } from '../slos/repo.js';
 import {
   deleteResource,
@@ -52,19 +58,6 @@ async function authoriseResource(
     if (!verdict.allowed) return verdict;
   }
   return { allowed: true };
-}
-
-function diffDefinitions(
-  current: { definition: unknown; document: unknown },
-  desired: { definition: unknown; document: unknown },
-): string[] {
-  const a = current.definition as Record<string, unknown>;
-  const b = desired.definition as Record<string, unknown>;
-  const changed = [...new Set([...Object.keys(a), ...Object.keys(b)])]
-    .filter((k) => json.stringify(a[k] ?? null) !== json.stringify(b[k] ?? null))
-    .sort();
-  if (changed.length > 0) return changed;
-  return json.stringify(current.document) === json.stringify(desired.document) ? [] : ['document'];
 }
 
 async function serviceStored(db: Kysely<Database>, name: string): Promise<boolean> {
@@ -121,12 +114,7 @@ export const capacityResourceStore: ApplyStore<CapacityResourceObject, ResourceR
   order: 90,
   auditKind: 'capacity-resource',
   toRecord: (data) => ({ name: data.resource.name, definition: data.resource, document: data.document }),
-  async load(db, ref) {
-    const found = await findResource(db, ref.name);
-    return found
-      ? { id: found.id, record: { name: found.name, definition: found.definition, document: found.document } }
-      : undefined;
-  },
+  load: async (db, ref) => loadedDefinition(await findResource(db, ref.name)),
   diff: diffDefinitions,
   authorise: authoriseResource,
   write: writeResource,
@@ -140,12 +128,7 @@ export const growthScenarioStore: ApplyStore<GrowthScenarioObject, ScenarioRecor
   order: 91,
   auditKind: 'growth-scenario',
   toRecord: (data) => ({ name: data.scenario.name, definition: data.scenario, document: data.document }),
-  async load(db, ref) {
-    const found = await findScenario(db, ref.name);
-    return found
-      ? { id: found.id, record: { name: found.name, definition: found.definition, document: found.document } }
-      : undefined;
-  },
+  load: async (db, ref) => loadedDefinition(await findScenario(db, ref.name)),
   diff: diffDefinitions,
   authorise: async (_db, actor, change) => canChangeOwned(actor, null, change.what),
   write: writeScenario,

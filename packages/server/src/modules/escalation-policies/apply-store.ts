@@ -21,9 +21,15 @@ import { NOTIFICATION_CHANNEL_REF_KIND } from '@headroom/core/notifications/chan
 import type { EscalationTarget } from '@headroom/core/oncall/escalation';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import type { ApplyStore, ChangeToAuthorise, PlanCheck, PlanContext } from '../apply/stores.js';
+import {
+  type ApplyStore,
+  type ChangeToAuthorise,
+  diffDefinitions,
+  loadedDefinition,
+  type PlanCheck,
+  type PlanContext,
+} from '../apply/stores.js';
 import { ownerTeamId } from '../catalog/records.js';
-import { json } from '../catalog/refs.js';
 import { findUserByRef } from '../catalog/users.js';
 import { findSchedule } from '../schedules/repo.js';
 import {
@@ -62,17 +68,6 @@ async function authorisePolicy(
     if (!verdict.allowed) return verdict;
   }
   return { allowed: true };
-}
-
-/** Fields of the definition that differ; a change of the document's form only is `document`. */
-function diffPolicies(current: EscalationPolicyRecord, desired: EscalationPolicyRecord): string[] {
-  const a = current.definition as unknown as Record<string, unknown>;
-  const b = desired.definition as unknown as Record<string, unknown>;
-  const changed = [...new Set([...Object.keys(a), ...Object.keys(b)])]
-    .filter((k) => json.stringify(a[k] ?? null) !== json.stringify(b[k] ?? null))
-    .sort();
-  if (changed.length > 0) return changed;
-  return json.stringify(current.document) === json.stringify(desired.document) ? [] : ['document'];
 }
 
 /**
@@ -148,13 +143,8 @@ export const escalationPolicyStore: ApplyStore<EscalationPolicyObject, Escalatio
   order: 97,
   auditKind: 'escalation-policy',
   toRecord: (data) => ({ name: data.policy.name, definition: data.policy, document: data.document }),
-  async load(db, ref) {
-    const found = await findEscalationPolicy(db, ref.name);
-    return found
-      ? { id: found.id, record: { name: found.name, definition: found.definition, document: found.document } }
-      : undefined;
-  },
-  diff: diffPolicies,
+  load: async (db, ref) => loadedDefinition(await findEscalationPolicy(db, ref.name)),
+  diff: diffDefinitions,
   authorise: authorisePolicy,
   write: writeEscalationPolicy,
   remove: (db, ref) => deleteEscalationPolicy(db, ref.name),

@@ -31,8 +31,13 @@ import {
 } from '@headroom/core/config/headroom/routing';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import type { ApplyStore, PlanCheck, PlanContext } from '../apply/stores.js';
-import { json } from '../catalog/refs.js';
+import {
+  type ApplyStore,
+  diffDefinitions,
+  loadedDefinition,
+  type PlanCheck,
+  type PlanContext,
+} from '../apply/stores.js';
 import { findEscalationPolicy } from '../escalation-policies/repo.js';
 import {
   deleteInhibitRule,
@@ -53,20 +58,6 @@ function authoriseRouting(actor: Actor, what: string): Verdict {
   return hasRole(actor, 'editor')
     ? { allowed: true }
     : { allowed: false, reason: `Viewers cannot change ${what}; editors and admins can.` };
-}
-
-/** Fields of two definitions that differ; a change of the document's form only is `document`. */
-function diffDefinitions(
-  current: { definition: unknown; document: unknown },
-  desired: { definition: unknown; document: unknown },
-): string[] {
-  const a = current.definition as Record<string, unknown>;
-  const b = desired.definition as Record<string, unknown>;
-  const changed = [...new Set([...Object.keys(a), ...Object.keys(b)])]
-    .filter((k) => json.stringify(a[k] ?? null) !== json.stringify(b[k] ?? null))
-    .sort();
-  if (changed.length > 0) return changed;
-  return json.stringify(current.document) === json.stringify(desired.document) ? [] : ['document'];
 }
 
 /** One root among stored and declared routes; same-order siblings are a warning. */
@@ -153,12 +144,7 @@ export const routeStore: ApplyStore<RouteObject, RouteRecord> = {
   order: 90,
   auditKind: 'route',
   toRecord: (data) => ({ name: data.route.name, definition: data.route, document: data.document }),
-  async load(db, ref) {
-    const found = await findRoute(db, ref.name);
-    return found
-      ? { id: found.id, record: { name: found.name, definition: found.definition, document: found.document } }
-      : undefined;
-  },
+  load: async (db, ref) => loadedDefinition(await findRoute(db, ref.name)),
   diff: diffDefinitions,
   authorise: async (_db, actor, change) => authoriseRouting(actor, change.what),
   write: writeRoute,
@@ -172,12 +158,7 @@ export const inhibitRuleStore: ApplyStore<InhibitRuleObject, InhibitRuleRecord> 
   order: 91,
   auditKind: 'inhibit-rule',
   toRecord: (data) => ({ name: data.rule.name, definition: data.rule, document: data.document }),
-  async load(db, ref) {
-    const found = await findInhibitRule(db, ref.name);
-    return found
-      ? { id: found.id, record: { name: found.name, definition: found.definition, document: found.document } }
-      : undefined;
-  },
+  load: async (db, ref) => loadedDefinition(await findInhibitRule(db, ref.name)),
   diff: diffDefinitions,
   authorise: async (_db, actor, change) => authoriseRouting(actor, change.what),
   write: writeInhibitRule,

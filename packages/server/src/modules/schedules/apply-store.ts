@@ -20,9 +20,15 @@ import {
 import type { FieldProblem } from '@headroom/core/errors';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import type { ApplyStore, ChangeToAuthorise, PlanCheck, PlanContext } from '../apply/stores.js';
+import {
+  type ApplyStore,
+  type ChangeToAuthorise,
+  diffDefinitions,
+  loadedDefinition,
+  type PlanCheck,
+  type PlanContext,
+} from '../apply/stores.js';
 import { ownerTeamId } from '../catalog/records.js';
-import { json } from '../catalog/refs.js';
 import { findUserByRef } from '../catalog/users.js';
 import { deleteSchedule, findSchedule, loadSchedules, type ScheduleRecord, writeSchedule } from './repo.js';
 
@@ -43,17 +49,6 @@ async function authoriseSchedule(
     if (!verdict.allowed) return verdict;
   }
   return { allowed: true };
-}
-
-/** Fields of the definition that differ; a change of the document's form only is `document`. */
-function diffSchedules(current: ScheduleRecord, desired: ScheduleRecord): string[] {
-  const a = current.definition as unknown as Record<string, unknown>;
-  const b = desired.definition as unknown as Record<string, unknown>;
-  const changed = [...new Set([...Object.keys(a), ...Object.keys(b)])]
-    .filter((k) => json.stringify(a[k] ?? null) !== json.stringify(b[k] ?? null))
-    .sort();
-  if (changed.length > 0) return changed;
-  return json.stringify(current.document) === json.stringify(desired.document) ? [] : ['document'];
 }
 
 /** Users of declared schedules must exist after the apply; stored schedules losing a user get a warning. */
@@ -114,13 +109,8 @@ export const scheduleStore: ApplyStore<ScheduleObject, ScheduleRecord> = {
   order: 95,
   auditKind: 'schedule',
   toRecord: (data) => ({ name: data.schedule.name, definition: data.schedule, document: data.document }),
-  async load(db, ref) {
-    const found = await findSchedule(db, ref.name);
-    return found
-      ? { id: found.id, record: { name: found.name, definition: found.definition, document: found.document } }
-      : undefined;
-  },
-  diff: diffSchedules,
+  load: async (db, ref) => loadedDefinition(await findSchedule(db, ref.name)),
+  diff: diffDefinitions,
   authorise: authoriseSchedule,
   write: writeSchedule,
   remove: (db, ref) => deleteSchedule(db, ref.name),
