@@ -5,21 +5,32 @@ import { Loading } from './components/ui';
 import { ActionItems } from './pages/ActionItems';
 import { AlertGroup } from './pages/AlertGroup';
 import { Alerts } from './pages/Alerts';
+import { Backlog } from './pages/Backlog';
+import { Capacity } from './pages/Capacity';
+import { CapacityResource } from './pages/CapacityResource';
 import { Deployments } from './pages/Deployments';
+import { Discovery } from './pages/Discovery';
 import { Dora } from './pages/Dora';
 import { EscalationPolicy } from './pages/EscalationPolicy';
+import { Feedback } from './pages/Feedback';
+import { FeedbackItem } from './pages/FeedbackItem';
 import { Incident } from './pages/Incident';
 import { Incidents } from './pages/Incidents';
+import { Interviews } from './pages/Interviews';
 import { Login } from './pages/Login';
 import { Notifications } from './pages/Notifications';
 import { OnCall } from './pages/OnCall';
+import { OpportunityTree } from './pages/OpportunityTree';
 import { Overview } from './pages/Overview';
+import { Platform } from './pages/Platform';
 import { Postmortem } from './pages/Postmortem';
 import { Schedule } from './pages/Schedule';
 import { Service } from './pages/Service';
 import { Services } from './pages/Services';
 import { Slo } from './pages/Slo';
 import { Slos } from './pages/Slos';
+import { Survey } from './pages/Survey';
+import { Surveys } from './pages/Surveys';
 import { Teams } from './pages/Teams';
 import { Tokens } from './pages/Tokens';
 import { Users } from './pages/Users';
@@ -58,6 +69,17 @@ const router = createBrowserRouter([
       { path: 'action-items', element: <ActionItems /> },
       { path: 'deployments', element: <Deployments /> },
       { path: 'dora', element: <Dora /> },
+      { path: 'capacity', element: <Capacity /> },
+      { path: 'capacity/:name', element: <CapacityResource /> },
+      { path: 'discovery', element: <Discovery /> },
+      { path: 'discovery/tree', element: <OpportunityTree /> },
+      { path: 'discovery/backlog', element: <Backlog /> },
+      { path: 'feedback', element: <Feedback /> },
+      { path: 'feedback/:id', element: <FeedbackItem /> },
+      { path: 'interviews', element: <Interviews /> },
+      { path: 'surveys', element: <Surveys /> },
+      { path: 'surveys/:id', element: <Survey /> },
+      { path: 'platform', element: <Platform /> },
       { path: 'settings/tokens', element: <Tokens /> },
       { path: 'admin/users', element: <Users /> },
       { path: 'admin/teams', element: <Teams /> },

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import { useAuth } from '../auth';
 import { applyTheme, initialTheme, type Theme } from '../theme';
+import { FeedbackButton } from './feedback-dialog';
 
 const NAV: { to: string; label: string; end?: boolean }[] = [
   { to: '/', label: 'Overview', end: true },
@@ -13,6 +14,10 @@ const NAV: { to: string; label: string; end?: boolean }[] = [
   { to: '/action-items', label: 'Action items' },
   { to: '/deployments', label: 'Deployments' },
   { to: '/dora', label: 'DORA' },
+  { to: '/capacity', label: 'Capacity' },
+  { to: '/discovery', label: 'Discovery' },
+  { to: '/feedback', label: 'Feedback' },
+  { to: '/platform', label: 'Platform' },
   { to: '/notifications', label: 'Notifications' },
 ];
 
@@ -66,6 +71,7 @@ export function Layout() {
           )}
         </nav>
         <div className="sidebar-foot">
+          <FeedbackButton />
           <div className="who" title={`Signed in as ${me?.user} (${me?.role})`}>
             {me?.displayName ?? me?.user} <span className="muted">· {me?.role}</span>
           </div>

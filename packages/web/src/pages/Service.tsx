@@ -4,6 +4,7 @@ import type { Slo } from '@headroom/core/api/slo';
 import { Link, useParams } from 'react-router';
 import { seg } from '../api/client';
 import { useApi } from '../api/hooks';
+import { ServiceCapacity } from '../components/capacity-service';
 import { IncidentLink, SeverityBadge, StatusBadge } from '../components/incident-common';
 import { ServiceRelease } from '../components/release-service';
 import {
@@ -184,6 +185,7 @@ function ServiceBody({ service }: { service: ServiceDto }) {
         </Async>
       </Card>
       <ServiceRelease service={service.name} slos={(slos.data ?? []).map((s) => s.name)} />
+      <ServiceCapacity service={service.name} />
       <Incidents name={service.name} />
     </>
   );
