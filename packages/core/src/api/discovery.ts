@@ -174,6 +174,11 @@ export const OpportunityListQuery = Type.Object({
   outcome: Type.Optional(DiscoveryName),
   parent: Type.Optional(DiscoveryName),
   service: Type.Optional(ServiceName),
+  linked: Type.Optional(
+    Type.Union([FeedbackId, InterviewId], {
+      description: 'Only opportunities linked to this feedback item (FB-<n>) or interview (INT-<n>)',
+    }),
+  ),
   limit: Limit,
 });
 export type OpportunityListQuery = Type.Static<typeof OpportunityListQuery>;

@@ -178,6 +178,7 @@ export const FeedbackListQuery = Type.Object({
   board: Type.Optional(Type.String({ maxLength: 63 })),
   tag: Type.Optional(Type.String({ maxLength: 63 })),
   author: Type.Optional(Type.String({ maxLength: 200 })),
+  voter: Type.Optional(Type.String({ maxLength: 200, description: 'Only items this user voted on' })),
   q: Type.Optional(
     Type.String({ maxLength: 200, description: 'Words in the title or body (case-insensitive)' }),
   ),

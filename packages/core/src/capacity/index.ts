@@ -5,6 +5,7 @@
 export { applyScenario, monthlyCost, runway, scenarioFactor, sizing } from './answers.js';
 export { CapacityInputError } from './errors.js';
 export { forecast, MAX_HORIZON } from './forecast.js';
+export { formatQuantity } from './quantity.js';
 export {
   detectSeasonality,
   detrend,

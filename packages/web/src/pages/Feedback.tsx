@@ -58,7 +58,9 @@ export function Feedback() {
   const items = useApi<FeedbackSummary[]>('/feedback', { ...query, limit: 500 }, { refreshMs: 30_000 });
   const boards = useApi<FeedbackBoard[]>('/feedback/boards');
   const catalog = useCatalogChoices();
-  // Votes made here: the list's summaries don't say who voted, so the board remembers what you did.
+  // Which items you voted on (one query), then what you change here.
+  const myVotes = useApi<FeedbackSummary[]>(me ? '/feedback' : null, { voter: me?.user, limit: 1000 });
+  const votedBefore = new Set((myVotes.data ?? []).map((i) => i.id));
   const [mine, setMine] = useState<Record<string, boolean>>({});
   const [text, setText] = useState(value('q'));
   const [tag, setTag] = useState(value('tag'));
@@ -245,7 +247,12 @@ export function Feedback() {
                         {item.status === 'duplicate' ? (
                           <span className="hint">vote on {item.duplicateOf}</span>
                         ) : (
-                          <VoteControl id={item.id} voted={mine[item.id] ?? null} onChanged={voted} compact />
+                          <VoteControl
+                            id={item.id}
+                            voted={mine[item.id] ?? (myVotes.data ? votedBefore.has(item.id) : null)}
+                            onChanged={voted}
+                            compact
+                          />
                         )}
                       </td>
                     </tr>

@@ -7,6 +7,7 @@ import type { CostView, Outlook, RunwayView, SizingView } from '@headroom/core/a
 import {
   applyScenario,
   forecast as fitForecast,
+  formatQuantity,
   monthlyCost,
   runway,
   seriesFromSamples,
@@ -121,9 +122,9 @@ function runwayView(def: CapacityResourceDefinition, f: Forecast, limit: number,
   const pct = Math.round(def.safeUtilisation * 100);
   let warning: string | null = null;
   if (r.alreadyAboveThreshold)
-    warning = `Usage is already above the safe threshold (${pct} % of ${limit} ${def.unit}); the lead time is ${def.leadTime}.`;
+    warning = `Usage is already above the safe threshold (${pct} % of ${formatQuantity(limit, def.unit)}); the lead time is ${def.leadTime}.`;
   else if (insideLeadTime && thresholdAt !== null)
-    warning = `Usage reaches the safe threshold (${pct} % of ${limit} ${def.unit}) around ${iso(thresholdAt)?.slice(0, 10)}, in ${days(thresholdAt)} days: inside the ${def.leadTime} lead time, so capacity ordered now arrives too late.`;
+    warning = `Usage reaches the safe threshold (${pct} % of ${formatQuantity(limit, def.unit)}) around ${iso(thresholdAt)?.slice(0, 10)}, in ${days(thresholdAt)} days: inside the ${def.leadTime} lead time, so capacity ordered now arrives too late.`;
   return {
     threshold: crossing(r.threshold),
     limit: crossing(r.limit),

@@ -424,7 +424,15 @@ spec:
     expect((await api('POST', '/discovery/opportunities/slow-triage/links', { id: 'nope' })).statusCode).toBe(
       400,
     );
+    const linkedTo = async (id: string) =>
+      (await api('GET', `/discovery/opportunities?linked=${id}`))
+        .json()
+        .items.map((o: { name: string }) => o.name);
+    expect(await linkedTo('FB-2')).toEqual(['slow-triage']);
+    expect(await linkedTo('INT-3')).toEqual(['slow-triage']);
+    expect(await linkedTo('FB-404')).toEqual([]);
     expect((await api('DELETE', '/discovery/opportunities/slow-triage/links/INT-3')).statusCode).toBe(204);
+    expect(await linkedTo('INT-3')).toEqual([]);
     expect((await api('DELETE', '/discovery/opportunities/slow-triage/links/INT-3')).json().code).toBe(
       'LINK_NOT_FOUND',
     );

@@ -211,6 +211,8 @@ export interface OpportunityFilter {
   outcome?: string;
   parent?: string;
   service?: string;
+  /** Only opportunities linked to this feedback item (FB-<n>) or interview (INT-<n>). */
+  linked?: string;
   limit?: number;
 }
 
@@ -221,6 +223,12 @@ export async function listOpportunities(
   let q = db.selectFrom('opportunities').selectAll().orderBy('outcome').orderBy('name');
   if (filter.outcome) q = q.where('outcome', '=', filter.outcome);
   if (filter.parent) q = q.where('parent', '=', filter.parent);
+  if (filter.linked) {
+    const target = filter.linked;
+    q = q.where('name', 'in', (eb) =>
+      eb.selectFrom('opportunity_links').select('opportunity').where('target_id', '=', target),
+    );
+  }
   let rows = await q.execute();
   // Services are a JSON list: filtered here, before the limit.
   if (filter.service) rows = rows.filter((r) => json.parse<string[]>(r.services).includes(filter.service!));

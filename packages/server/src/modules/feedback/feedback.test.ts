@@ -274,6 +274,9 @@ describe.each(supportedDatabases())('feedback on $name', ({ name, available }) =
     expect(await list('?board=Capacity&kind=request')).toEqual([b.id]);
     expect(await list('?board=Capacity&team=search')).toEqual([]);
     expect(await list('?board=Capacity&author=carol')).toEqual([c.id]);
+    expect(await list('?board=Capacity&voter=alice')).toEqual([c.id, b.id]);
+    expect(await list('?board=Capacity&voter=carol')).toEqual([b.id]);
+    expect(await list('?board=Capacity&voter=bob')).toEqual([]);
     expect(await list('?board=Capacity&q=BRAVO%20item')).toEqual([b.id]);
     expect(await list('?board=Capacity&q=100%25')).toEqual([]);
     expect(await list('?board=Capacity&limit=1')).toEqual([c.id]);

@@ -129,6 +129,7 @@ export interface ItemFilter {
   board?: string | undefined;
   tag?: string | undefined;
   author?: string | undefined;
+  voter?: string | undefined;
   q?: string | undefined;
   sort?: 'votes' | 'pain' | 'newest' | undefined;
   limit: number;
@@ -162,6 +163,17 @@ export async function listItems(db: Kysely<Database>, f: ItemFilter): Promise<Li
   if (f.capability !== undefined) q = q.where('i.capability', '=', f.capability);
   if (f.board !== undefined) q = q.where('i.board', '=', f.board);
   if (f.author !== undefined) q = q.where('i.author', '=', f.author);
+  if (f.voter !== undefined) {
+    const voter = f.voter;
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('feedback_votes as fv')
+          .select('fv.item_id')
+          .whereRef('fv.item_id', '=', 'i.id')
+          .where('fv.voter', '=', voter),
+      ),
+    );
+  }
   // JSON arrays of names as text: the quoted name is a whole element.
   if (f.service !== undefined)
     q = q.where(sql<boolean>`i.services like ${`%${likeLiteral(JSON.stringify(f.service))}%`} escape '!'`);
