@@ -17,11 +17,11 @@ import {
   pageFacts,
   type StepWithRecipients,
 } from '@headroom/core/oncall/paging';
-import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Db } from '../../db/index.js';
 import { withTransaction } from '../../db/index.js';
 import type { Database } from '../../db/schema.js';
+import { type LeaderJob, type LeaderJobOptions, startLeaderJob } from '../../jobs/leader-job.js';
 import { loadMemberAlerts, type MemberAlert } from '../alert-groups/repo.js';
 import { findUserByRef } from '../catalog/users.js';
 import { loadEscalationPolicies } from '../escalation-policies/repo.js';
@@ -29,7 +29,6 @@ import { declareFromAlertGroup } from '../incidents/service.js';
 import { enqueueNotification } from '../notifications/index.js';
 import { onCallFor } from '../schedules/service.js';
 import { activeKeyId } from '../secrets/key-store.js';
-import { type Leadership, leadership } from '../slo-status/leader.js';
 import { ACK_LINK_TTL_MS, ackUrl, signAckToken } from './ack-token.js';
 import { activePages, appendLog, duePages, type PageRow, setPageIncident, updatePage } from './repo.js';
 import { resolvePage } from './service.js';
@@ -289,61 +288,16 @@ export async function runPaging(
   return tick;
 }
 
-export interface PagingJob {
-  tick(): Promise<PagingTick | null>;
-  /** Runs a tick soon (coalesced with one under way). */
-  nudge(): void;
-  stop(): Promise<void>;
-}
+export type PagingJob = LeaderJob<PagingTick>;
 
 export function startPaging(
   database: Db,
-  options: PagingOptions & {
-    intervalMs: number;
-    log?: FastifyBaseLogger;
-    now?: () => number;
-    leader?: Leadership;
-    /** false: no timer (tests drive tick()). */
-    timer?: boolean;
-  },
+  options: PagingOptions & LeaderJobOptions & { now?: () => number },
 ): PagingJob {
-  const lead = options.leader ?? leadership(database, PAGING_LOCK_KEY);
   const now = options.now ?? Date.now;
-  let running: Promise<PagingTick | null> | null = null;
-  let again = false;
-  let stopped = false;
-  const tick = (): Promise<PagingTick | null> => {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      try {
-        if (stopped || !(await lead.acquire())) return null;
-        return await runPaging(database.db, now(), options);
-      } catch (e) {
-        options.log?.error({ err: e }, 'paging tick failed');
-        return null;
-      } finally {
-        running = null;
-        if (again && !stopped) {
-          again = false;
-          void tick();
-        }
-      }
-    })();
-    return running;
-  };
-  const timer = options.timer === false ? null : setInterval(() => void tick(), options.intervalMs);
-  timer?.unref();
-  return {
-    tick,
-    nudge: () => void tick(),
-    async stop() {
-      stopped = true;
-      if (timer) clearInterval(timer);
-      await running;
-      await lead.release();
-    },
-  };
+  return startLeaderJob(
+    database,
+    { name: 'paging', lockKey: PAGING_LOCK_KEY, run: () => runPaging(database.db, now(), options) },
+    options,
+  );
 }
