@@ -13,4 +13,11 @@ describe('redactSecretPaths', () => {
     );
     expect(redactSecretPaths('/api/v1/ical/schedules/x.ics')).toBe('/api/v1/ical/schedules/x.ics');
   });
+
+  it('hides the tokens of e-mailed links: page acknowledgements and survey answers', () => {
+    expect(redactSecretPaths('/ack/eyJwIjoxfQ.c2ln')).toBe('/ack/<redacted>');
+    expect(redactSecretPaths('/s/eyJzIjoxfQ.c2ln?x=1')).toBe('/s/<redacted>?x=1');
+    expect(redactSecretPaths('/api/v1/surveys/SRV-1')).toBe('/api/v1/surveys/SRV-1');
+    expect(redactSecretPaths('/services/checkout')).toBe('/services/checkout');
+  });
 });
