@@ -13,6 +13,8 @@ import { deploymentHistory, ROUGH_MONTH_STREAM, roughMonth } from '@headroom/cor
 import type { Fault, RatioStream } from '@headroom/core/demo/traffic';
 import { HeadroomClient } from '../client.js';
 import { ApiError, UsageError } from '../errors.js';
+import { type LiveCapacity, loadCapacity, startLiveCapacity } from './capacity.js';
+import { loadDiscovery } from './discovery.js';
 import {
   applyOrganisation,
   closePastIncident,
@@ -83,10 +85,12 @@ export async function runDemo(
   const receiver = await startDemoReceiver(print);
   let feed: LiveFeed | undefined;
   let releases: LiveReleases | undefined;
+  let capacityFeed: LiveCapacity | undefined;
   // Registered before the server's own handlers (which close it and exit), so the feed stops first.
   const onSignal = () => {
     print('Stopping the demo…');
     releases?.stop();
+    void capacityFeed?.stop();
     void feed?.stop();
     void receiver.close();
   };
@@ -101,6 +105,8 @@ export async function runDemo(
   // A quieter, quicker server than `serve`'s defaults, unless the environment says otherwise.
   if (!env.HEADROOM_LOG_LEVEL) config.logLevel = 'warn';
   if (!env.HEADROOM_EVALUATION_INTERVAL_SECONDS) config.evaluationIntervalSeconds = 10;
+  // The runway check every minute, so the capacity ticket shows soon after the usage is loaded.
+  if (!env.HEADROOM_CAPACITY_CHECK_INTERVAL_MINUTES) config.capacityCheckIntervalMinutes = 1;
   // E-mail pages (escalation to people) go to the demo's SMTP receiver unless SMTP is configured.
   if (!config.notifications.smtpUrl) {
     config.notifications.smtpUrl = receiver.smtpUrl;
@@ -124,6 +130,7 @@ export async function runDemo(
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     releases?.stop();
+    await capacityFeed?.stop();
     await feed?.stop();
     await server.close();
     await receiver.close();
@@ -136,6 +143,12 @@ export async function runDemo(
       await client.request('PATCH', '/users/admin', { body: { password: DEMO_ADMIN_PASSWORD } });
     }
     await ensureOverride(client, now0);
+    // Capacity usage and the discovery board load alongside the SLI backfill (awaited below).
+    const extras = Promise.all([
+      loadCapacity(client, state.seed, state.firstStart),
+      loadDiscovery(client, state.firstStart),
+    ]);
+    extras.catch(() => undefined);
 
     // History: from `historyMs` ago (first start) or from where each stream stopped (later starts).
     const to = Date.now();
@@ -168,6 +181,7 @@ export async function runDemo(
       deploymentHistory(state.seed, state.firstStart, state.firstStart - historyMs, to, rough.faults),
     );
     const linked = await linkPastIncidentRelease(client, incident.id, state.seed, state.firstStart);
+    const [capacity, discovery] = await extras;
 
     const readyMs = performance.now() - began;
     const fault = options.faultAfterMs === null ? null : liveFault(Date.now() + options.faultAfterMs);
@@ -183,6 +197,7 @@ export async function runDemo(
       print,
     });
     releases = startLiveReleases(client, state.seed, options.deployEveryMs ?? 5 * MINUTE_MS, print);
+    capacityFeed = startLiveCapacity(client, state.seed, state.firstStart, print);
 
     const historyText = reuse
       ? 'continued from where it stopped'
@@ -207,6 +222,12 @@ export async function runDemo(
     print(
       `  Releases:   ${deployments.recorded} deployments recorded (${(deployments.ms / 1000).toFixed(1)} s)` +
         `${linked ? `, ${linked} linked to ${incident.id}` : ''}; one more every ${formatDuration(options.deployEveryMs ?? 5 * MINUTE_MS)}`,
+    );
+    print(
+      `  Capacity:   ${capacity.resources} resources, ${capacity.records.toLocaleString('en')} hours of usage sent (${(capacity.ms / 1000).toFixed(1)} s); payments-db-storage runs out inside its lead time: a CapacityRunwayShort ticket follows`,
+    );
+    print(
+      `  Discovery:  ${discovery.items} feedback items (${discovery.created} filed now), ${discovery.interviews} interviews, the calmer-on-call tree; platform-pulse survey round 1 answered by ${discovery.surveyAnswers} (${(discovery.ms / 1000).toFixed(1)} s)`,
     );
     print(
       `  Gate:       headroom gate checkout — checkout-latency had a rough month; the fault exhausts its budget`,
