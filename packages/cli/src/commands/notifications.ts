@@ -32,12 +32,12 @@ function listTable(out: Output, list: Notification[], empty: string): void {
 }
 
 function listCommand(ctx: CliContext, fixed: { status?: string }) {
-  return async (o: { status?: string; channel?: string; cursor?: string; limit?: number }) => {
+  return async (o: { status?: string; channel?: string; key?: string; cursor?: string; limit?: number }) => {
     const status = fixed.status ?? o.status;
     if (status !== undefined && !STATUSES.includes(status))
       throw new UsageError(`--status must be one of ${STATUSES.join(', ')}, not '${status}'`);
     const out = ctx.output();
-    const query: Query = { status, channel: o.channel, cursor: o.cursor, limit: o.limit };
+    const query: Query = { status, channel: o.channel, key: o.key, cursor: o.cursor, limit: o.limit };
     const list = await ctx.client().request<Notification[]>('GET', '/notifications', { query });
     out.result(list, (l) =>
       listTable(out, l, fixed.status === 'dead' ? 'no dead letters' : 'no notifications'),
@@ -61,12 +61,17 @@ Examples:
   $ headroom notifications dead-letters
   $ headroom notifications get 0190b1c2-…
   $ headroom notifications retry 0190b1c2-…
-  $ headroom notifications list --status pending --channel payments-webhook -o json`,
+  $ headroom notifications list --status pending --channel payments-webhook -o json
+  $ headroom notifications list --key feedback:FB-12:          # the "you said, we did" mails of one item`,
     );
 
   const paging = (c: Command) =>
     c
       .option('--channel <name>', 'only notifications to this channel')
+      .option(
+        '--key <prefix>',
+        "only notifications whose idempotency key starts with this, e.g. 'feedback:FB-12:'",
+      )
       .option(
         '--cursor <id>',
         'page back: only notifications older than this id (the last ID of the previous page)',

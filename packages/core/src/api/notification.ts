@@ -127,6 +127,14 @@ export type NotificationDetail = Type.Static<typeof NotificationDetail>;
 export const NotificationListQuery = Type.Object({
   status: Type.Optional(DeliveryStatus),
   channel: Type.Optional(Type.String({ minLength: 1 })),
+  key: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 300,
+      description:
+        'Only notifications whose idempotency key starts with this: `page:<id>:` (one page), `feedback:FB-12:`, `survey:SRV-1:`, `incident:INC-3:`',
+    }),
+  ),
   cursor: Type.Optional(
     Type.String({
       minLength: 1,

@@ -3,6 +3,7 @@ import type { FeedbackNotified } from '@headroom/core/api/feedback';
 import type { FeedbackStatus, Vote } from '@headroom/core/discovery/feedback-workflow';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
+import { likeLiteral } from '../../db/like.js';
 import type { Database } from '../../db/schema.js';
 import type { FeedbackItemsTable } from '../../db/tables/feedback.js';
 import { json } from '../catalog/refs.js';
@@ -116,9 +117,6 @@ export async function lockItem(db: Kysely<Database>, id: string): Promise<Stored
   const row = await q.executeTakeFirst();
   return row ? itemOf(row) : undefined;
 }
-
-/** `%`, `_` and `!` taken literally in a LIKE … ESCAPE '!' pattern. */
-export const likeLiteral = (text: string) => text.replace(/[!%_]/g, (c) => `!${c}`);
 
 export interface ItemFilter {
   status?: string | undefined;

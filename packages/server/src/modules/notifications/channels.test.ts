@@ -245,6 +245,11 @@ describe.each(supportedDatabases())('notification channels on $name', ({ name, a
     expect(page1.map((n: { id: string }) => n.id)).toEqual([ids[2], ids[1]]);
     const page2 = (await get(`/notifications?channel=payments-slack&limit=2&cursor=${page1[1].id}`)).json();
     expect(page2.map((n: { id: string }) => n.id)).toEqual([ids[0]]);
+    const byKey = (await get(`/notifications?key=list-${name}-1`)).json();
+    expect(byKey.map((n: { id: string }) => n.id)).toEqual([ids[1]]);
+    expect((await get(`/notifications?key=list-${name}-`)).json()).toHaveLength(3);
+    // LIKE wildcards in the key are literal: '%' matches nothing here.
+    expect((await get('/notifications?key=%25')).json()).toEqual([]);
     expect((await get('/notifications?status=dead')).json()).toEqual([]);
     expect((await get('/notifications?status=lost')).json()).toMatchObject({ status: 400 });
   });

@@ -9,8 +9,9 @@
 import type { NotificationMessage } from '@headroom/core/api/notification';
 import { InputError } from '@headroom/core/errors';
 import { checkNotificationMessage } from '@headroom/core/notifications/message';
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
+import { likeLiteral } from '../../db/like.js';
 import type { Database, NotificationsTable } from '../../db/schema.js';
 import { json } from '../catalog/refs.js';
 
@@ -247,11 +248,18 @@ export async function findNotification(
 
 export async function listNotificationRows(
   db: Kysely<Database>,
-  filter: { status?: NotificationRow['status']; channel?: string; cursor?: string; limit: number },
+  filter: {
+    status?: NotificationRow['status'];
+    channel?: string;
+    key?: string;
+    cursor?: string;
+    limit: number;
+  },
 ): Promise<NotificationRow[]> {
   let q = db.selectFrom('notifications').selectAll().orderBy('id', 'desc').limit(filter.limit);
   if (filter.status) q = q.where('status', '=', filter.status);
   if (filter.channel) q = q.where('channel', '=', filter.channel);
+  if (filter.key) q = q.where(sql<boolean>`idempotency_key like ${`${likeLiteral(filter.key)}%`} escape '!'`);
   if (filter.cursor) q = q.where('id', '<', filter.cursor);
   return q.execute();
 }

@@ -172,6 +172,7 @@ export async function listNotifications(
   const rows = await listNotificationRows(db, {
     ...(query.status && { status: query.status }),
     ...(query.channel && { channel: query.channel }),
+    ...(query.key && { key: query.key }),
     ...(query.cursor && { cursor: query.cursor }),
     limit: query.limit ?? 100,
   });
