@@ -72,6 +72,18 @@ describe('headroom incident', () => {
     ) as IncidentDetail;
     expect(json.timeline.map((e) => e.kind)).toEqual(['declared', 'status', 'status', 'status']);
 
+    // A note written after the fact takes its place on the timeline; a future one is refused.
+    const note = await server.cli(['incident', 'note', id, 'release 4.2 went out', '--at', '-2h']);
+    expect(note.code, note.stderr).toBe(0);
+    expect(note.stdout.trim()).toBe(`${id}: note added`);
+    const withNote = JSON.parse(
+      (await server.cli(['incident', 'show', id, '-o', 'json'])).stdout,
+    ) as IncidentDetail;
+    expect(withNote.timeline.map((e) => e.kind)).toEqual(['note', 'declared', 'status', 'status', 'status']);
+    const future = await server.cli(['incident', 'note', id, 'later', '--at', '+1h']);
+    expect(future.code).toBe(1);
+    expect(future.stderr).toContain('/at');
+
     const mttx = await server.cli(['incident', 'mttx']);
     expect(mttx.code, mttx.stderr).toBe(0);
     expect(mttx.stdout).toMatch(/^Incidents declared .*: 1$/m);

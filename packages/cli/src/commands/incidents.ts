@@ -184,6 +184,22 @@ Examples:
     });
 
   incident
+    .command('note')
+    .description("Add a note to the incident's timeline")
+    .argument('<id>', 'the incident id')
+    .argument('<text>', 'the note (Markdown)')
+    .option('--at <time>', 'when it happened, for a note written after the fact (default now)', (v) =>
+      when(v),
+    )
+    .action(async (id: string, text: string, o: { at?: string }) => {
+      const out = ctx.output();
+      const updated = await ctx.client().request<IncidentDetail>('POST', `/incidents/${enc(id)}/changes`, {
+        body: { type: 'note', text, ...(o.at !== undefined && { at: o.at }) },
+      });
+      out.result(updated, (x) => out.line(`${x.id}: note added`));
+    });
+
+  incident
     .command('update')
     .description('Post a status update: written on the timeline and sent to the subscribed channels')
     .argument('<id>', 'the incident id')

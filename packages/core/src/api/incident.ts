@@ -265,7 +265,17 @@ export const IncidentChangeRequest = Type.Union([
     { additionalProperties: false },
   ),
   Type.Object(
-    { type: Type.Literal('note'), text: Text({ maxLength: 20_000 }) },
+    {
+      type: Type.Literal('note'),
+      text: Text({ maxLength: 20_000 }),
+      at: Type.Optional(
+        Type.String({
+          format: 'date-time',
+          description:
+            'When it happened, for a note written after the fact (default now; never in the future)',
+        }),
+      ),
+    },
     { additionalProperties: false },
   ),
   Type.Object(

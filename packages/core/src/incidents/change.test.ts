@@ -296,6 +296,14 @@ describe('roles, services, alert groups, notes', () => {
     expect(apply(declared(), { type: 'status-update', text: 'Rolling back' }).timeline[0]!.kind).toBe(
       'status-update',
     );
+    // A note written after the fact keeps when it happened; the future is refused.
+    expect(
+      apply(declared(), { type: 'note', text: 'deploy 4.2 went out', at: T0 + 2 * MIN }).timeline[0]!.at,
+    ).toBe(T0 + 2 * MIN);
+    expect(apply(declared(), { type: 'note', text: 'now' }).timeline[0]!.at).toBe(T0 + 10 * MIN);
+    expect(
+      caught(() => apply(declared(), { type: 'note', text: 'later', at: T0 + 11 * MIN })).errors?.[0]?.path,
+    ).toBe('/at');
   });
 });
 

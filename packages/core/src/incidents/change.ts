@@ -38,7 +38,8 @@ export type IncidentChange =
   | { type: 'role'; role: IncidentRole; user: string | null }
   | { type: 'services'; add?: string[]; remove?: string[] }
   | { type: 'alert-groups'; link?: string[]; unlink?: string[] }
-  | { type: 'note'; text: string }
+  /** `at`: when it happened, for notes written after the fact (never in the future). */
+  | { type: 'note'; text: string; at?: number }
   | { type: 'status-update'; text: string }
   | { type: 'acknowledge'; at?: number };
 
@@ -357,7 +358,10 @@ export function applyIncidentChange(
     case 'note':
     case 'status-update': {
       if (change.text.trim() === '') fail('/text', 'must not be empty.');
-      timeline.push(entry(change.type, change.text, {}));
+      const at = change.type === 'note' ? (change.at ?? now) : now;
+      if (!Number.isFinite(at)) fail('/at', 'is not a valid time.');
+      if (at > now) fail('/at', 'is in the future; a note records what already happened.');
+      timeline.push(entry(change.type, change.text, {}, at));
       break;
     }
     case 'acknowledge': {

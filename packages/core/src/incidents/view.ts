@@ -132,6 +132,10 @@ export function changeFromRequest(body: IncidentChangeRequest): IncidentChange {
       const { at, ...rest } = body;
       return at === undefined ? rest : { ...rest, at: ms(at, '/at') };
     }
+    case 'note': {
+      const { at, ...rest } = body;
+      return at === undefined ? rest : { ...rest, at: ms(at, '/at') };
+    }
     case 'acknowledge':
       return body.at === undefined
         ? { type: 'acknowledge' }

@@ -2,6 +2,7 @@
 import type { IncidentChangeRequest, TimelineEntry } from '@headroom/core/api/incident';
 import { type FormEvent, useState } from 'react';
 import type { Action } from '../api/hooks';
+import { fromLocalInput } from './incident-common';
 import { Markdown } from './Markdown';
 import { Badge, Empty, ProblemBox, Time, type Tone } from './ui';
 
@@ -75,9 +76,15 @@ export function Timeline({ entries }: { entries: readonly TimelineEntry[] }) {
 export function NoteForm({ change }: { change: Action<[IncidentChangeRequest]> }) {
   const [text, setText] = useState('');
   const [kind, setKind] = useState<'note' | 'status-update'>('note');
+  // A note may be written after the fact: it then takes its place on the timeline.
+  const [happenedAt, setHappenedAt] = useState('');
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (await change.run({ type: kind, text })) setText('');
+    const at = kind === 'note' ? fromLocalInput(happenedAt) : null;
+    if (await change.run(at ? { type: 'note', text, at } : { type: kind, text })) {
+      setText('');
+      setHappenedAt('');
+    }
   };
   return (
     <form className="stack" onSubmit={submit} aria-label="Add to the timeline">
@@ -108,6 +115,12 @@ export function NoteForm({ change }: { change: Action<[IncidentChangeRequest]> }
         {kind === 'note' ? 'Note' : 'Status update'} (Markdown)
         <textarea required value={text} onChange={(e) => setText(e.target.value)} className="inc-note-text" />
       </label>
+      {kind === 'note' && (
+        <label>
+          Happened at <span className="hint">(optional, for a note written after the fact)</span>
+          <input type="datetime-local" value={happenedAt} onChange={(e) => setHappenedAt(e.target.value)} />
+        </label>
+      )}
       <ProblemBox error={change.error} />
       <div className="row">
         <button type="submit" className="primary" disabled={change.pending || text.trim() === ''}>
