@@ -29,7 +29,7 @@ export interface SeverityDefinition {
   description: string;
 }
 
-/** Defaults after incident.io's and PagerDuty's published severity levels; configurable. */
+/** Defaults after incident.io's and PagerDuty's published severity levels (not yet configurable). */
 export const DEFAULT_SEVERITY_DEFINITIONS: readonly SeverityDefinition[] = [
   {
     severity: 'SEV1',
