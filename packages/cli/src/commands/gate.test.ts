@@ -146,6 +146,16 @@ describe('headroom gate, policy and exemptions against a running server', () => 
     ) as PolicyVerdict;
     expect(showJson.verdict).toBe('deny');
 
+    // Every gate call above was recorded: 2 denies and a warn for checkout.
+    const denies = await s.cli(['policy', 'decisions', 'checkout', '--verdict', 'deny', '--since', '-1h']);
+    expect(denies.code, denies.stderr).toBe(0);
+    const rows = denies.stdout.trimEnd().split('\n');
+    expect(rows[0]).toMatch(/^AT\s+VERDICT\s+BY\s+LABELS\s+COMMIT\s+VERSION$/);
+    expect(rows.slice(1).map((r) => r.split(/\s+/)[1])).toEqual(['deny', 'deny']);
+    expect(rows[1]).toMatch(/\sdef\s+1\.2\.3$/);
+    const old = await s.cli(['policy', 'decisions', 'checkout', '--until', '-1h']);
+    expect(old.stdout.trim()).toBe('no gate decisions');
+
     const add = await s.cli([
       'exemptions',
       'add',

@@ -1,7 +1,9 @@
-import type { PolicyVerdict } from '@headroom/core/api/budget-policy';
+import type { GateDecisionList, PolicyVerdict } from '@headroom/core/api/budget-policy';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { integer } from '../options.js';
 import { reasonLine, verdictHeadline } from './gate.js';
+import { when } from './schedules.js';
 
 const enc = encodeURIComponent;
 const pct = (f: number | null) => (f === null ? '-' : `${(Math.round(f * 1000) / 10).toString()} %`);
@@ -18,7 +20,8 @@ Policies are headroom.dev/v1 ErrorBudgetPolicy documents applied with \`headroom
 
 Examples:
   $ headroom policy show checkout
-  $ headroom policy show checkout -o json`,
+  $ headroom policy show checkout -o json
+  $ headroom policy decisions checkout --verdict deny --since -7d`,
     );
   policy
     .command('show')
@@ -53,4 +56,37 @@ Examples:
         for (const r of a.reasons) out.line(reasonLine(r));
       });
     });
+
+  policy
+    .command('decisions')
+    .description('The release gate decisions recorded for a service, newest first')
+    .argument('<service>', 'the catalog service')
+    .option('--verdict <verdict>', 'allow, warn or deny')
+    .option('--since <time>', 'from this time (now, -7d, or a date-time with offset)', (v) => when(v))
+    .option('--until <time>', 'before this time', (v) => when(v))
+    .option('--limit <n>', 'at most this many (1-1000, default 100)', integer(1, 1000))
+    .action(
+      async (service: string, o: { verdict?: string; since?: string; until?: string; limit?: number }) => {
+        const out = ctx.output();
+        const list = await ctx
+          .client()
+          .request<GateDecisionList>('GET', `/services/${enc(service)}/gate-decisions`, {
+            query: { verdict: o.verdict, from: o.since, to: o.until, limit: o.limit },
+          });
+        out.result(list, (l) =>
+          out.table(
+            ['AT', 'VERDICT', 'BY', 'LABELS', 'COMMIT', 'VERSION'],
+            l.items.map((d) => [
+              d.at,
+              d.verdict,
+              d.requestedBy,
+              d.change.labels.join(',') || '-',
+              d.change.commit ?? '-',
+              d.change.version ?? '-',
+            ]),
+            'no gate decisions',
+          ),
+        );
+      },
+    );
 }

@@ -196,6 +196,12 @@ export type GateDecision = Type.Static<typeof GateDecision>;
 export const GateDecisionQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
   verdict: Type.Optional(GateVerdict),
+  from: Type.Optional(
+    Type.String({ format: 'date-time', description: 'Only decisions made at or after this time' }),
+  ),
+  to: Type.Optional(
+    Type.String({ format: 'date-time', description: 'Only decisions made before this time' }),
+  ),
 });
 
 export const GateDecisionList = Type.Object({ items: Type.Array(GateDecision) });

@@ -197,6 +197,16 @@ describe.each(supportedDatabases())('error budget policies and the gate on $name
       await req('GET', '/services/checkout/gate-decisions?verdict=deny&limit=1')
     ).json() as GateDecisionList;
     expect(denies.items.map((d) => d.requestedBy)).toEqual(['vic']);
+    const within = async (query: string) =>
+      ((await req('GET', `/services/checkout/gate-decisions?${query}`)).json() as GateDecisionList).items
+        .length;
+    const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+    const hourAhead = new Date(Date.now() + 3_600_000).toISOString();
+    expect(await within(`from=${hourAgo}`)).toBe(4);
+    expect(await within(`from=${hourAhead}`)).toBe(0);
+    expect(await within(`to=${hourAgo}`)).toBe(0);
+    expect(await within(`from=${hourAgo}&to=${hourAhead}&verdict=warn`)).toBe(2);
+    expect((await req('GET', '/services/checkout/gate-decisions?from=yesterday')).statusCode).toBe(400);
   });
 
   it.runIf(available)('warns below the threshold; no policy allows', async () => {

@@ -181,10 +181,12 @@ export async function listGateDecisions(
   db: Kysely<Database>,
   serviceRef: string,
   service: string,
-  filter: { limit: number; verdict?: string },
+  filter: { limit: number; verdict?: string | undefined; from?: number | undefined; to?: number | undefined },
 ): Promise<GateDecision[]> {
   let q = db.selectFrom('gate_decisions').selectAll().where('service_ref', '=', serviceRef);
   if (filter.verdict) q = q.where('verdict', '=', filter.verdict);
+  if (filter.from !== undefined) q = q.where('at', '>=', filter.from);
+  if (filter.to !== undefined) q = q.where('at', '<', filter.to);
   const rows = await q.orderBy('id', 'desc').limit(filter.limit).execute();
   return rows.map((r) => loadDecision(r, service));
 }

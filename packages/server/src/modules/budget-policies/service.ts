@@ -147,10 +147,17 @@ export async function askGate(
 export async function gateDecisions(
   db: Kysely<Database>,
   name: string,
-  filter: { limit?: number; verdict?: string },
+  filter: { limit?: number; verdict?: string; from?: string; to?: string },
 ): Promise<GateDecision[]> {
   const svc = await requireService(db, name);
-  return listGateDecisions(db, svc.ref, svc.name, { limit: filter.limit ?? 100, verdict: filter.verdict });
+  const from = filter.from === undefined ? undefined : Date.parse(filter.from);
+  const to = filter.to === undefined ? undefined : Date.parse(filter.to);
+  return listGateDecisions(db, svc.ref, svc.name, {
+    limit: filter.limit ?? 100,
+    verdict: filter.verdict,
+    from,
+    to,
+  });
 }
 
 export async function listServiceExemptions(
