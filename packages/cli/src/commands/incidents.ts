@@ -4,6 +4,7 @@ import { formatDuration } from '@headroom/core/incidents/draft';
 import { INCIDENT_STATUSES, SEVERITIES } from '@headroom/core/incidents/model';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { CliContext } from '../context.js';
+import { UsageError } from '../errors.js';
 import { when } from './schedules.js';
 
 const enc = encodeURIComponent;
@@ -216,22 +217,27 @@ Examples:
 
   incident
     .command('subscribe')
-    .description("Send the incident's status updates to a notification channel")
+    .description("Send the incident's status updates to a notification channel, or to a person by e-mail")
     .argument('<id>', 'the incident id')
-    .requiredOption('--channel <name>', 'a notification channel')
-    .action(async (id: string, o: { channel: string }) => {
+    .option('--channel <name>', 'a notification channel (editors and admins)')
+    .option('--me', 'follow it yourself by e-mail')
+    .option('--user <name>', 'e-mail another user the updates (editors and admins)')
+    .action(async (id: string, o: { channel?: string; me?: boolean; user?: string }) => {
+      const given = [o.channel, o.me, o.user].filter((v) => v !== undefined).length;
+      if (given !== 1) throw new UsageError('give exactly one of --channel, --me and --user');
       const out = ctx.output();
-      const subs = await ctx.client().request<Subscribers>('POST', `/incidents/${enc(id)}/subscribers`, {
-        body: { channel: o.channel },
-      });
+      const body = o.channel !== undefined ? { channel: o.channel } : { user: o.me ? 'me' : o.user };
+      const subs = await ctx
+        .client()
+        .request<Subscribers>('POST', `/incidents/${enc(id)}/subscribers`, { body });
       out.result(subs, (x) => out.line(`${x.incidentId} subscribers: ${x.channels.join(', ')}`));
     });
 
   incident
     .command('unsubscribe')
-    .description('Stop sending status updates to a channel')
+    .description('Stop sending status updates to a channel (mailto:<address> for a person)')
     .argument('<id>', 'the incident id')
-    .requiredOption('--channel <name>', 'a subscribed channel')
+    .requiredOption('--channel <name>', 'a subscribed channel, or mailto:<address>')
     .action(async (id: string, o: { channel: string }) => {
       const out = ctx.output();
       const subs = await ctx

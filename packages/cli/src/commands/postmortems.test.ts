@@ -57,6 +57,18 @@ describe('headroom postmortem, action-items, incident subscribe/stats', () => {
     const badSub = await server.cli(['incident', 'subscribe', id, '--channel', 'nope']);
     expect(badSub.code).toBe(1);
     expect(badSub.stderr).toContain("'nope' is not a notification channel");
+    const both = await server.cli(['incident', 'subscribe', id, '--channel', 'status-page', '--me']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('exactly one of --channel, --me and --user');
+    const noEmail = await server.cli(['incident', 'subscribe', id, '--me']);
+    expect(noEmail.code).toBe(1);
+    expect(noEmail.stderr).toContain('NO_EMAIL');
+    expect((await server.cli(['users', 'update', 'admin', '--email', 'admin@example.com'])).code).toBe(0);
+    const me = await server.cli(['incident', 'subscribe', id, '--me']);
+    expect(me.code, me.stderr).toBe(0);
+    expect(me.stdout.trim()).toBe(`${id} subscribers: mailto:admin@example.com, status-page`);
+    const off = await server.cli(['incident', 'unsubscribe', id, '--channel', 'mailto:admin@example.com']);
+    expect(off.stdout.trim()).toBe(`${id} subscribers: status-page`);
     const update = await server.cli(['incident', 'update', id, 'Rolling back release 42.']);
     expect(update.code, update.stderr).toBe(0);
     expect(update.stdout.trim()).toBe(`${id}: update posted to status-page`);

@@ -26,8 +26,24 @@ export const ActionItemListQuery = Type.Object({
 export type ActionItemListQuery = Type.Static<typeof ActionItemListQuery>;
 
 export const SubscribeRequest = Type.Object(
-  { channel: Type.String({ minLength: 1, maxLength: 200, description: 'A NotificationChannel name' }) },
-  { additionalProperties: false },
+  {
+    channel: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'A NotificationChannel name (editors and admins)',
+      }),
+    ),
+    user: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description:
+          "A person to e-mail the updates to: 'me' (anyone may follow an incident) or a user name (editors and admins). Stored as the channel mailto:<their e-mail>.",
+      }),
+    ),
+  },
+  { additionalProperties: false, description: 'Exactly one of channel and user' },
 );
 export type SubscribeRequest = Type.Static<typeof SubscribeRequest>;
 

@@ -1,6 +1,7 @@
 /** The incident page's side panels: roles, milestones, services, alert groups, impact, subscribers. */
 
 import type { AlertGroup } from '@headroom/core/api/alert-group';
+import type { User } from '@headroom/core/api/catalog';
 import type { IncidentChangeRequest, IncidentDetail, IncidentImpact } from '@headroom/core/api/incident';
 import type { NotificationChannel } from '@headroom/core/api/notification';
 import type { Subscribers } from '@headroom/core/api/postmortem';
@@ -8,6 +9,7 @@ import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { ApiError, del, post, seg } from '../api/client';
 import { type Action, useAction, useApi } from '../api/hooks';
+import { useAuth } from '../auth';
 import { formatPercent } from '../format';
 import { UserOptions } from './incident-action-items';
 import { fromLocalInput, toLocalInput } from './incident-common';
@@ -412,6 +414,8 @@ export function ImpactPanel({ impact }: { impact: IncidentImpact | undefined }) 
 export function SubscribersPanel({ incidentId, canWrite }: { incidentId: string; canWrite: boolean }) {
   const subs = useApi<Subscribers>(`/incidents/${seg(incidentId)}/subscribers`);
   const channels = useApi<NotificationChannel[]>(canWrite ? '/channels' : null);
+  const { me } = useAuth();
+  const mine = useApi<User>(me ? `/users/${seg(me.user)}` : null);
   const [channel, setChannel] = useState('');
   const act = useAction(async (fn: () => Promise<unknown>) => {
     await fn();
@@ -420,9 +424,32 @@ export function SubscribersPanel({ incidentId, canWrite }: { incidentId: string;
   if (subs.error instanceof ApiError && subs.error.status === 404 && !subs.data) return null;
   const current = subs.data?.channels ?? [];
   const candidates = (channels.data ?? []).map((c) => c.name).filter((c) => !current.includes(c));
+  // Anyone may follow by e-mail: their subscription is the channel mailto:<their address>.
+  const myChannel = mine.data?.email ? `mailto:${mine.data.email}` : null;
+  const following = myChannel !== null && current.includes(myChannel);
   return (
     <Card title="Subscribers">
-      <p className="hint">Channels that receive this incident's status updates.</p>
+      <p className="hint">Channels and people (by e-mail) that receive this incident's status updates.</p>
+      {mine.data &&
+        (myChannel === null ? (
+          <p className="hint">Add an e-mail address to your user to follow this incident by e-mail.</p>
+        ) : (
+          <div className="row">
+            <button
+              type="button"
+              disabled={act.pending}
+              onClick={() =>
+                void act.run(() =>
+                  following
+                    ? del(`/incidents/${seg(incidentId)}/subscribers/${seg(myChannel)}`)
+                    : post(`/incidents/${seg(incidentId)}/subscribers`, { user: 'me' }),
+                )
+              }
+            >
+              {following ? 'Stop following' : 'Follow by e-mail'}
+            </button>
+          </div>
+        ))}
       {current.length === 0 ? (
         <Empty>No channels subscribed.</Empty>
       ) : (
@@ -430,7 +457,7 @@ export function SubscribersPanel({ incidentId, canWrite }: { incidentId: string;
           {current.map((c) => (
             <li key={c} className="row">
               <span>{c}</span>
-              {canWrite && (
+              {(canWrite || c === myChannel) && (
                 <button
                   type="button"
                   className="ghost"

@@ -195,24 +195,26 @@ export const followUpRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, { 
     {
       schema: {
         tags,
-        summary: 'Subscribe a notification channel to status updates',
+        summary: 'Subscribe a notification channel, or a person by e-mail, to status updates',
         description:
-          'Editors and admins. Every later status update (POST …/changes with type status-update) is sent to ' +
-          'the channel through the outbox. 400 UNKNOWN_CHANNEL for a channel that does not exist.',
+          'Every later status update (POST …/changes with type status-update) is sent to the channel through ' +
+          'the outbox. `{channel}`: editors and admins; 400 UNKNOWN_CHANNEL for a channel that does not exist. ' +
+          "`{user: 'me'}`: anyone follows an incident by e-mail (`{user: <name>}` for someone else: editors " +
+          'and admins); stored as mailto:<their e-mail>; 400 NO_EMAIL when the user has none.',
         security,
         params: IdParam,
         body: SubscribeRequest,
         response: { 200: Subscribers, ...errorResponses(403, 404) },
       },
     },
-    async (request) => subscribe(db, ctxOf(request), request.params.id, request.body.channel),
+    async (request) => subscribe(db, ctxOf(request), request.params.id, request.body),
   );
   app.delete(
     '/incidents/:id/subscribers/:channel',
     {
       schema: {
         tags,
-        summary: 'Unsubscribe a channel',
+        summary: 'Unsubscribe a channel (anyone may remove their own mailto:)',
         security,
         params: Type.Object({
           id: Type.String({ maxLength: 100 }),

@@ -353,4 +353,53 @@ spec: { type: webhook, url: ${receiver.url}/hook, secret: whsec_test }
     await api('POST', `/incidents/${other}/changes`, { type: 'status-update', text: 'Fixed.' });
     expect(await rows('notifications')).toBe(before + 1);
   });
+
+  it.runIf(available)('anyone follows an incident by e-mail; the updates go to mailto:', async () => {
+    const id = (await api('POST', '/incidents', { title: 'Cart slow', severity: 'SEV3' })).json().id;
+    const vera = await t.userWithToken('vera', 'viewer');
+    await t.userWithToken('walt', 'viewer');
+    expect((await api('PATCH', '/users/vera', { email: 'vera@example.com' })).statusCode).toBe(200);
+    const follow = await api('POST', `/incidents/${id}/subscribers`, { user: 'me' }, vera);
+    expect(follow.statusCode, follow.body).toBe(200);
+    expect(follow.json().channels).toEqual(['mailto:vera@example.com']);
+    // A viewer may not subscribe someone else or a channel; a user without e-mail is refused.
+    expect((await api('POST', `/incidents/${id}/subscribers`, { user: 'walt' }, vera)).statusCode).toBe(403);
+    expect(
+      (await api('POST', `/incidents/${id}/subscribers`, { channel: 'status-page' }, vera)).statusCode,
+    ).toBe(403);
+    expect((await api('POST', `/incidents/${id}/subscribers`, { user: 'walt' })).json().code).toBe(
+      'NO_EMAIL',
+    );
+    expect((await api('POST', `/incidents/${id}/subscribers`, {})).statusCode).toBe(400);
+
+    const update = await api('POST', `/incidents/${id}/changes`, {
+      type: 'status-update',
+      text: 'Cache warmed.',
+    });
+    const entry = update.json().timeline.find((e: { kind: string }) => e.kind === 'status-update');
+    const queued = await t.database.db
+      .selectFrom('notifications')
+      .select(['idempotency_key', 'channel'])
+      .where('idempotency_key', 'like', `incident:${id}:%`)
+      .execute();
+    expect(queued).toEqual([
+      {
+        idempotency_key: `incident:${id}:update:${entry.id}:mailto:vera@example.com`,
+        channel: 'mailto:vera@example.com',
+      },
+    ]);
+    // She stops following herself; she may not remove other subscribers.
+    await api('POST', `/incidents/${id}/subscribers`, { channel: 'status-page' });
+    expect(
+      (await api('DELETE', `/incidents/${id}/subscribers/status-page`, undefined, vera)).statusCode,
+    ).toBe(403);
+    const left = await api(
+      'DELETE',
+      `/incidents/${id}/subscribers/${encodeURIComponent('mailto:vera@example.com')}`,
+      undefined,
+      vera,
+    );
+    expect(left.statusCode, left.body).toBe(200);
+    expect(left.json().channels).toEqual(['status-page']);
+  });
 });
