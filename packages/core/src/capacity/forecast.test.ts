@@ -191,6 +191,8 @@ describe('short series, gaps and bad input', () => {
     [[1, -2, 3], 'values[1]', /negative/],
     [[1, Number.NaN, 3], 'values[1]', /not a number/],
     [[1, 2, Number.POSITIVE_INFINITY], 'values[2]', /finite/],
+    // Huge values would overflow the fit's squared errors (a 500 before): a unit mistake, said so.
+    [[1e308, 1e308, 0], 'values[0]', /above 1e18/],
     [[], 'values', /empty/],
     [[null, null], 'values', /gap/],
   ])('rejects %j naming %s', (values, field, message) => {

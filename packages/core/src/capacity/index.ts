@@ -15,6 +15,6 @@ export {
   seasonalNaiveSpread,
   seasonCandidates,
 } from './seasonality.js';
-export { parseCsvSeries, type Sample, seriesFromSamples, validateSeries } from './series.js';
+export { MAX_USAGE_VALUE, parseCsvSeries, type Sample, seriesFromSamples, validateSeries } from './series.js';
 export { sparkline } from './sparkline.js';
 export type * from './types.js';

@@ -13,6 +13,9 @@ export interface Sample {
 /** More buckets than this is a mistake (a year of one-second steps), not a capacity series. */
 export const MAX_BUCKETS = 2_000_000;
 
+/** Usage above this (an exabyte in bytes) is a unit mistake, and squared errors would overflow the fit. */
+export const MAX_USAGE_VALUE = 1e18;
+
 function checkValue(v: unknown, field: string, line?: number): number {
   const where = line === undefined ? field : `line ${line}: ${field.replace(/^.*\./, '')}`;
   if (typeof v !== 'number' || Number.isNaN(v))
@@ -20,6 +23,8 @@ function checkValue(v: unknown, field: string, line?: number): number {
   if (!Number.isFinite(v)) throw new CapacityInputError(field, `${where} must be finite, not ${v}.`, line);
   if (v < 0)
     throw new CapacityInputError(field, `${where} is negative (${v}); usage cannot be below 0.`, line);
+  if (v > MAX_USAGE_VALUE)
+    throw new CapacityInputError(field, `${where} is above 1e18 (${v}); use a larger unit.`, line);
   return v;
 }
 

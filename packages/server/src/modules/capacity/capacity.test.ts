@@ -138,6 +138,7 @@ spec: { service: ghost, measure: cpu-cores, limit: 4 }
         { resource: 'checkout-cpu', ts: iso(now - HOUR), value: 30 },
         { resource: 'checkout-cpu', ts: iso(now - HOUR), value: -1 },
         { resource: 'nope', ts: 'yesterday', value: 'high' },
+        { resource: 'checkout-cpu', ts: iso(now - HOUR), value: 1e308 },
       ]);
       expect(r.statusCode).toBe(400);
       expect(r.headers['content-type']).toMatch(/problem\+json/);
@@ -148,7 +149,9 @@ spec: { service: ghost, measure: cpu-cores, limit: 4 }
         '/2/resource',
         '/2/ts',
         '/2/value',
+        '/3/value',
       ]);
+      expect(body.errors[4].message).toContain('1e18');
       expect(await countSamples(t.database.db)).toBe(samples);
       const viewer = await t.userWithToken('vic', 'viewer');
       expect(

@@ -7,6 +7,7 @@
  */
 import type { UsageResult } from '@headroom/core/api/capacity';
 import { type Actor, canChangeOwned } from '@headroom/core/auth/policy';
+import { MAX_USAGE_VALUE } from '@headroom/core/capacity/index';
 import type { CapacityResourceDefinition } from '@headroom/core/config/headroom/capacity';
 import { type FieldProblem, ForbiddenError, InputError } from '@headroom/core/errors';
 import type { Kysely } from 'kysely';
@@ -144,6 +145,9 @@ export function validateUsage(
       ok = false;
     } else if (value < 0) {
       problem('value', 'must not be negative', 'NEGATIVE');
+      ok = false;
+    } else if (value > MAX_USAGE_VALUE) {
+      problem('value', 'is above 1e18: use a larger unit', 'TOO_LARGE');
       ok = false;
     }
     if (ok) out.push({ resource: rec.resource as string, ts: ts!, value: value as number });
