@@ -20,7 +20,11 @@ import '../styles/discovery.css';
 
 function Linked({ item }: { item: Item }) {
   const interviews = useApi<Interview[]>('/interviews', { feedback: item.id });
-  const opportunities = useApi<{ items: Opportunity[] }>('/discovery/opportunities', { limit: 1000 });
+  // The server filters by one linked id; with merged duplicates, every link is checked here.
+  const opportunities = useApi<{ items: Opportunity[] }>(
+    '/discovery/opportunities',
+    item.duplicates.length === 0 ? { linked: item.id } : { limit: 1000 },
+  );
   // Opportunities that cite this item or one merged into it.
   const ids = new Set([item.id, ...item.duplicates.map((d) => d.id)]);
   const citing = (opportunities.data?.items ?? []).filter((o) => o.feedback.some((f) => ids.has(f)));
